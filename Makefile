@@ -1,0 +1,56 @@
+# The Makefile is a dependency graph: serve needs a model, a model needs the corpus, the training
+# code and the venv; the venv needs pyproject.toml. Nothing is rebuilt that is up to date.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+INSTALLED := $(VENV)/.installed
+TRAINED   := models/.trained
+CORPUS    := $(shell find corpus -type f \( -name '*.yaml' -o -name '*.jsonl' \) 2>/dev/null)
+TRAINING  := $(wildcard training/*.py)
+
+.PHONY: install train serve test evaluate bench lint format clean help
+.DEFAULT_GOAL := help
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(INSTALLED)  ## create .venv and install the project with its dev extras
+
+$(TRAINED): $(INSTALLED) $(CORPUS) $(TRAINING)
+	$(BIN)/python -m training.train
+	touch $@
+
+train: $(TRAINED)  ## build a model from corpus/ into models/ (only when something changed)
+	$(BIN)/python -m training.train --show
+
+serve: $(TRAINED)  ## install, train if needed, and serve on $(HOST):$(PORT)
+	$(BIN)/python -m service serve --host $(HOST) --port $(PORT)
+
+test: $(INSTALLED)  ## run the whole test suite
+	$(BIN)/python -m pytest
+
+evaluate: $(TRAINED)  ## write reports/ and stop on a failed quality gate
+	$(BIN)/python -m training.evaluate
+
+bench: $(TRAINED)  ## run the benchmarks into benchmarks/results.json
+	$(BIN)/python -m benchmarks.run
+
+lint: $(INSTALLED)  ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:  ## remove generated models and reports (keeps .venv)
+	rm -rf models/*/ $(TRAINED) reports

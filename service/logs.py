@@ -1,0 +1,30 @@
+"""Structured JSON log lines. Only fields passed on purpose are written: never request bodies."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+_FIELDS = ("request_id", "method", "route", "status", "ms", "model_version", "reason")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        line.update({key: getattr(record, key) for key in _FIELDS if hasattr(record, key)})
+        return json.dumps(line, ensure_ascii=False)
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger("service")
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    root.propagate = True

@@ -1,0 +1,50 @@
+"""Prometheus metrics, in a registry owned by each app instance (no module-level state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, Info
+
+
+@dataclass
+class Metrics:
+    registry: CollectorRegistry
+    requests: Counter
+    latency: Histogram
+    predictions: Counter
+    levels: Counter
+    model: Info
+
+
+def make_metrics() -> Metrics:
+    registry = CollectorRegistry()
+    return Metrics(
+        registry=registry,
+        requests=Counter(
+            "triage_http_requests_total",
+            "HTTP requests",
+            ["route", "method", "status"],
+            registry=registry,
+        ),
+        latency=Histogram(
+            "triage_http_request_duration_seconds",
+            "Time to answer an HTTP request",
+            ["route", "method"],
+            buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
+            registry=registry,
+        ),
+        predictions=Counter(
+            "triage_predictions_total", "Answers by top cause", ["cause"], registry=registry
+        ),
+        levels=Counter(
+            "triage_referrals_total", "Answers by referral level", ["level"], registry=registry
+        ),
+        model=Info("triage_model", "The model artifact that answers", registry=registry),
+    )
+
+
+def count_answer(metrics: Metrics, answer: dict) -> None:
+    cause = answer["causes"][0]["id"] if answer["causes"] else "out_of_scope"
+    metrics.predictions.labels(cause=cause).inc()
+    metrics.levels.labels(level=answer["referral"]["level"] or "none").inc()

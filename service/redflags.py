@@ -1,0 +1,101 @@
+"""Red flags: spaCy Matcher patterns compiled from ``corpus/red_flags.yaml``.
+
+A hit counts only when none of its words is denied or hypothetical, so "no chest pain" and "what if
+it is a stroke" do not raise the level, while "no pain but my arm is weak" still does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.matcher import Matcher
+
+from training.knowledge import RedFlag
+from training.text import Analysis, TextAnalyzer
+
+NEGATION_WORDS = {"not", "no", "never", "cannot"}
+
+
+@dataclass(frozen=True)
+class FlagHit:
+    id: str
+    name: str
+    level: str
+    sudden_only: bool
+    text: str  # the matched words, an exact substring of the input
+    start: int  # character offsets in the input
+    end: int
+
+
+def compile_slot(slot: str, analyzer: TextAnalyzer) -> dict:
+    optional = slot.endswith("?")
+    slot = slot.rstrip("?")
+    if slot.startswith("*"):
+        return {"OP": f"{{0,{int(slot[1:])}}}"}
+    alternatives = slot.split("|")
+    if alternatives[0].startswith("="):
+        spec: dict = {"LOWER": {"IN": [a[1:] for a in alternatives]}}
+    else:
+        spec = {"LEMMA": {"IN": sorted({analyzer.lemma_of(a) for a in alternatives})}}
+    if optional:
+        spec["OP"] = "?"
+    return spec
+
+
+class RedFlagMatcher:
+    def __init__(self, flags: list[RedFlag], analyzer: TextAnalyzer) -> None:
+        self.matcher = Matcher(analyzer.nlp.vocab)
+        self.flags = {flag.id: flag for flag in flags}
+        # match key -> (flag id, whether the pattern itself says "can't", "not", ...)
+        self.keys: dict[int, tuple[str, bool]] = {}
+        for flag in flags:
+            for number, pattern in enumerate(flag.patterns):
+                slots = pattern.split()
+                key = f"{flag.id}#{number}"
+                self.matcher.add(key, [[compile_slot(s, analyzer) for s in slots]])
+                negative = any(
+                    alt.lstrip("=") in NEGATION_WORDS
+                    for s in slots
+                    for alt in s.rstrip("?").split("|")
+                )
+                self.keys[analyzer.nlp.vocab.strings[key]] = (flag.id, negative)
+
+    @staticmethod
+    def _denied(analysis: Analysis, start: int, end: int, negative_pattern: bool) -> bool:
+        for i in range(start, end):
+            if analysis.hypothetical[i]:
+                return True
+            trigger = analysis.neg_trigger[i]
+            if trigger >= 0 and (trigger < start or not negative_pattern):
+                return True
+            if analysis.is_trigger[i] and not negative_pattern:
+                return True
+        return False
+
+    def find(self, analysis: Analysis) -> list[FlagHit]:
+        """One hit per flag: its shortest undenied match, in the order flags appear in the text."""
+        best: dict[str, tuple[int, int]] = {}
+        for match_id, start, end in self.matcher(analysis.doc):
+            flag_id, negative = self.keys[match_id]
+            if self._denied(analysis, start, end, negative):
+                continue
+            current = best.get(flag_id)
+            if current is None or (end - start, start) < (current[1] - current[0], current[0]):
+                best[flag_id] = (start, end)
+        hits = []
+        doc = analysis.doc
+        for flag_id, (start, end) in sorted(best.items(), key=lambda item: item[1]):
+            flag = self.flags[flag_id]
+            char_start, char_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+            hits.append(
+                FlagHit(
+                    id=flag.id,
+                    name=flag.name,
+                    level=flag.level,
+                    sudden_only=flag.sudden_only,
+                    text=analysis.text[char_start:char_end],
+                    start=char_start,
+                    end=char_end,
+                )
+            )
+        return hits

@@ -1,0 +1,70 @@
+"""The referral policy of CONTRACT.md: the level is the highest that any rule gives.
+
+Every rule that fires adds a candidate (level, reason); the answer takes the highest level and the
+reasons of the rules that gave it, so each referral says in plain words why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from service.redflags import FlagHit
+from service.timeline import Timeline
+from training.knowledge import LEVELS, Cause, Referral
+
+RANK = {level: rank for rank, level in enumerate(LEVELS)}
+
+
+@dataclass(frozen=True)
+class ReferralDecision:
+    level: str | None
+    advice: str | None
+    reasons: list[str] = field(default_factory=list)
+    active_flags: list[FlagHit] = field(default_factory=list)
+
+
+def decide(
+    policy: Referral,
+    top_cause: Cause | None,
+    flags: list[FlagHit],
+    timeline: Timeline,
+) -> ReferralDecision:
+    """``top_cause`` is None when the text is out of scope: then only red flags set a level."""
+    candidates: list[tuple[str, str]] = []
+    slow = timeline.onset == "slow"
+    active = [f for f in flags if not (f.sudden_only and slow)]
+    held_back = [f for f in flags if f.sudden_only and slow]
+    for flag in active:
+        candidates.append(
+            (flag.level, policy.reasons["red_flag"].format(name=flag.name, text=flag.text))
+        )
+    if held_back:
+        reason = policy.reasons["slow_onset"].format(text=timeline.onset_text)
+        candidates.append(("see_doctor", reason))
+    if top_cause is not None:
+        words = policy.level_words[top_cause.default_level]
+        candidates.append(
+            (
+                top_cause.default_level,
+                policy.reasons["default"].format(cause=top_cause.name, level_words=words),
+            )
+        )
+        rules = policy.rules
+        if timeline.duration_days is not None and timeline.duration_days > rules.duration_days_over:
+            days = f"{timeline.duration_days:g}"
+            candidates.append((rules.duration_level, policy.reasons["duration"].format(days=days)))
+        if timeline.recurring_text:
+            text = timeline.recurring_text
+            candidates.append(
+                (rules.recurring_level, policy.reasons["recurring"].format(text=text))
+            )
+    if not candidates:
+        return ReferralDecision(level=None, advice=None, reasons=[], active_flags=active)
+    level = max((lvl for lvl, _ in candidates), key=RANK.__getitem__)
+    reasons = [reason for lvl, reason in candidates if lvl == level]
+    if level == "self_care" and top_cause is not None:
+        reasons.append(policy.reasons["self_care"])
+    advice = policy.advice[level]
+    if top_cause is not None and level != "emergency":
+        advice = f"{advice} {top_cause.advice}"
+    return ReferralDecision(level=level, advice=advice, reasons=reasons, active_flags=active)

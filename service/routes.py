@@ -1,0 +1,89 @@
+"""HTTP routes. Each takes the analyser as a dependency and does no model work of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from service.deps import get_analyser, get_settings
+from service.metrics import count_answer
+from service.schemas import (
+    BatchRequest,
+    BatchResponse,
+    CauseInfo,
+    Prediction,
+    PredictRequest,
+    Problem,
+)
+from service.settings import Settings
+from service.triage import Analyser
+
+STATIC = Path(__file__).parent / "static"
+ERRORS = {
+    413: {"model": Problem, "description": "body over 64 KiB"},
+    422: {"model": Problem, "description": "invalid input"},
+    503: {"model": Problem, "description": "no model loaded"},
+}
+
+router = APIRouter()
+AnalyserDep = Annotated[Analyser, Depends(get_analyser)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+@router.post("/v1/predict", response_model=Prediction, responses=ERRORS, tags=["triage"])
+def predict(
+    body: PredictRequest, analyser: AnalyserDep, settings: SettingsDep, request: Request
+) -> dict:
+    """Likely causes, calibrated confidence, evidence and referral advice for one description.
+
+    Runs in FastAPI's thread pool (a plain ``def``): the analysis is CPU work of well under a
+    millisecond and must not block the event loop.
+    """
+    answer = analyser.analyse(body.text, top_k=body.top_k or settings.default_top_k)
+    count_answer(request.app.state.metrics, answer)
+    return answer
+
+
+@router.post("/v1/predict/batch", response_model=BatchResponse, responses=ERRORS, tags=["triage"])
+def predict_batch(
+    body: BatchRequest, analyser: AnalyserDep, settings: SettingsDep, request: Request
+) -> dict:
+    """The same answer for up to 256 texts, in order; features are computed in one pass."""
+    answers = analyser.analyse_many(body.texts, top_k=body.top_k or settings.default_top_k)
+    for answer in answers:
+        count_answer(request.app.state.metrics, answer)
+    return {"results": answers}
+
+
+@router.get("/v1/causes", response_model=list[CauseInfo], responses=ERRORS, tags=["triage"])
+def causes(analyser: AnalyserDep) -> list[dict]:
+    return [
+        {k: getattr(c, k) for k in ("id", "name", "description", "default_level", "advice")}
+        for c in analyser.knowledge.causes
+    ]
+
+
+@router.get("/health", tags=["operations"])
+async def health() -> dict:
+    return {"status": "ok"}
+
+
+@router.get("/ready", tags=["operations"], responses={503: {"model": Problem}})
+def ready(analyser: AnalyserDep) -> dict:
+    """200 once a verified model is loaded; 503 (from the dependency) before."""
+    return {"status": "ready", "model_version": analyser.version}
+
+
+@router.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
+async def metrics(request: Request) -> PlainTextResponse:
+    registry = request.app.state.metrics.registry
+    return PlainTextResponse(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+@router.get("/", include_in_schema=False)
+async def page() -> FileResponse:
+    return FileResponse(STATIC / "index.html", media_type="text/html")

@@ -1,0 +1,91 @@
+"""Request and response models of the HTTP API (CONTRACT.md), typed and bounded."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+MAX_TEXT_CHARS = 5000
+MAX_BATCH = 256
+
+LevelName = Literal["self_care", "see_doctor", "urgent", "emergency"]
+
+
+def _meaningful(text: str) -> str:
+    if not text.strip():
+        raise ValueError("text is empty or only whitespace; describe what is happening")
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+        raise ValueError("text contains invalid Unicode (unpaired surrogates)")
+    return text
+
+
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS),
+    AfterValidator(_meaningful),
+]
+
+
+class PredictRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Text = Field(description="what is happening, in the person's own words")
+    top_k: int | None = Field(default=None, ge=1, le=11, description="how many causes (default 3)")
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    texts: list[Text] = Field(min_length=1, max_length=MAX_BATCH)
+    top_k: int | None = Field(default=None, ge=1, le=11)
+
+
+class CauseScore(BaseModel):
+    id: str
+    name: str
+    confidence: float = Field(ge=0.0, le=1.0)
+    evidence: list[str]
+
+
+class ReferralOut(BaseModel):
+    level: LevelName | None
+    advice: str | None
+    reasons: list[str]
+
+
+class RedFlagOut(BaseModel):
+    id: str
+    name: str
+    level: LevelName
+    text: str
+
+
+class Prediction(BaseModel):
+    in_scope: bool
+    causes: list[CauseScore]
+    referral: ReferralOut
+    red_flags: list[RedFlagOut]
+    duration_days: float | None
+    onset: Literal["sudden", "slow"] | None
+    message: str | None = Field(
+        description="what the service covers, when the text is out of scope"
+    )
+    model_version: str
+    disclaimer: str
+
+
+class BatchResponse(BaseModel):
+    results: list[Prediction]
+
+
+class CauseInfo(BaseModel):
+    id: str
+    name: str
+    description: str
+    default_level: LevelName
+    advice: str
+
+
+class Problem(BaseModel):
+    detail: str | list

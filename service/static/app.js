@@ -1,0 +1,104 @@
+// The page calls the same API as everyone else and renders its answer; no external resources.
+"use strict";
+const LEVELS = {
+  emergency: "Emergency: call emergency services now",
+  urgent: "Urgent: get medical help today",
+  see_doctor: "See a doctor",
+  self_care: "Self care",
+};
+const $ = (id) => document.getElementById(id);
+
+function showError(message) {
+  $("error").textContent = message;
+  $("error").hidden = false;
+  $("result").hidden = true;
+}
+
+function describeProblem(status, body) {
+  if (status === 503) return "The service is not ready yet (no model is loaded). Please try again in a minute.";
+  if (status === 413) return "That text is too long. Please keep it under 5000 characters.";
+  if (status === 422 && body && Array.isArray(body.detail) && body.detail.length) {
+    const msg = body.detail[0].msg || "";
+    if (/at most|too long|5000/i.test(msg)) return "That text is too long. Please keep it under 5000 characters.";
+    return "Please describe what is happening (the text cannot be empty).";
+  }
+  return "Something went wrong (" + status + "). Please try again.";
+}
+
+function highlight(text, phrases) {
+  const box = $("highlighted");
+  box.textContent = "";
+  const spans = [];
+  for (const p of phrases) {
+    let from = 0, at;
+    while (p && (at = text.indexOf(p, from)) !== -1) { spans.push([at, at + p.length]); from = at + p.length; }
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  let pos = 0;
+  for (const [s, e] of spans) {
+    if (s < pos) continue;
+    box.append(document.createTextNode(text.slice(pos, s)));
+    const m = document.createElement("mark");
+    m.textContent = text.slice(s, e);
+    box.append(m);
+    pos = e;
+  }
+  box.append(document.createTextNode(text.slice(pos)));
+}
+
+function render(text, answer) {
+  $("error").hidden = true;
+  const level = answer.referral.level || "none";
+  const banner = $("banner");
+  banner.className = "banner level-" + level;
+  $("level").textContent = LEVELS[level] || "No referral: this is outside what the service covers";
+  $("advice").textContent = answer.referral.advice || answer.message || "";
+  const reasons = $("reasons");
+  reasons.textContent = "";
+  for (const r of answer.referral.reasons) { const li = document.createElement("li"); li.textContent = r; reasons.append(li); }
+  const causes = $("causes");
+  causes.textContent = "";
+  $("scope-message").hidden = answer.in_scope;
+  $("scope-message").textContent = answer.in_scope ? "" : answer.message;
+  const phrases = answer.red_flags.map((f) => f.text);
+  for (const c of answer.causes) {
+    const li = document.createElement("li");
+    const pct = Math.round(c.confidence * 100);
+    li.innerHTML = "<strong></strong> <span class='pct'></span><div class='bar' role='img'><span></span></div><div class='evidence'></div>";
+    li.querySelector("strong").textContent = c.name;
+    li.querySelector(".pct").textContent = pct + "%";
+    li.querySelector(".bar").setAttribute("aria-label", c.name + ": " + pct + " percent");
+    li.querySelector(".bar span").style.width = pct + "%";
+    li.querySelector(".evidence").textContent = c.evidence.length ? "Words pointing to it: " + c.evidence.join(", ") : "";
+    phrases.push(...c.evidence);
+    causes.append(li);
+  }
+  highlight(text, phrases);
+  $("duration").textContent = answer.duration_days == null ? "" : "How long, as you wrote it: about " + answer.duration_days + " days.";
+  $("disclaimer").textContent = answer.disclaimer;
+  $("result").hidden = false;
+  if (level === "emergency") banner.scrollIntoView({ block: "start" });
+}
+
+$("text").addEventListener("input", () => { $("count").textContent = $("text").value.length; });
+$("ask").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const text = $("text").value;
+  if (!text.trim()) return showError("Please describe what is happening (the text cannot be empty).");
+  $("submit").disabled = true;
+  try {
+    const response = await fetch("/v1/predict", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: text, top_k: 3 }),
+    });
+    let body = null;
+    try { body = await response.json(); } catch (e) { body = null; }
+    if (!response.ok) return showError(describeProblem(response.status, body));
+    render(text, body);
+  } catch (e) {
+    showError("The service could not be reached. Please check your connection and try again.");
+  } finally {
+    $("submit").disabled = false;
+  }
+});

@@ -1,0 +1,225 @@
+"""The HTTP API as the contract states it, with the model injected by dependency_overrides."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.app import create_app
+from service.settings import Settings
+from training.knowledge import CAUSE_IDS
+
+LEVELS = {"self_care", "see_doctor", "urgent", "emergency"}
+
+
+def check_shape(answer: dict, text: str, top_k: int = 3) -> None:
+    assert set(answer) >= {
+        "in_scope",
+        "causes",
+        "referral",
+        "red_flags",
+        "duration_days",
+        "model_version",
+        "disclaimer",
+    }
+    causes = answer["causes"]
+    assert len(causes) <= top_k
+    confidences = [c["confidence"] for c in causes]
+    assert confidences == sorted(confidences, reverse=True)
+    assert all(0.0 <= c <= 1.0 for c in confidences) and sum(confidences) <= 1.0 + 1e-6
+    for cause in causes:
+        assert cause["id"] in CAUSE_IDS and cause["name"]
+        assert all(piece in text for piece in cause["evidence"])
+    level = answer["referral"]["level"]
+    assert level in LEVELS or (level is None and not answer["in_scope"] and not answer["red_flags"])
+    if level is not None:
+        assert answer["referral"]["reasons"] and answer["referral"]["advice"]
+    if not answer["in_scope"]:
+        assert causes == []
+    assert "not a diagnosis" in answer["disclaimer"].lower()
+
+
+def test_predict_answers_the_contract(client: TestClient):
+    text = "my upper lip twitches since I quit smoking"
+    response = client.post("/v1/predict", json={"text": text})
+    assert response.status_code == 200
+    answer = response.json()
+    check_shape(answer, text)
+    assert answer["in_scope"] is True
+    assert answer["causes"][0]["id"] == "smoking_withdrawal"
+    assert answer["causes"][0]["evidence"]
+    assert answer["referral"]["level"] == "self_care"
+
+
+@pytest.mark.parametrize("top_k", [1, 5, 11])
+def test_top_k(client: TestClient, top_k: int):
+    text = "four espressos and my lip keeps jumping"
+    answer = client.post("/v1/predict", json={"text": text, "top_k": top_k}).json()
+    check_shape(answer, text, top_k)
+    assert len(answer["causes"]) == top_k
+
+
+def test_red_flag_in_out_of_scope_text(client: TestClient):
+    text = "my chest hurts and my left arm is numb"
+    answer = client.post("/v1/predict", json={"text": text}).json()
+    check_shape(answer, text)
+    assert answer["referral"]["level"] == "emergency"
+    assert {f["id"] for f in answer["red_flags"]} >= {"chest_pain"}
+
+
+def test_out_of_scope_says_what_it_covers(client: TestClient):
+    text = "how do I file my tax return?"
+    answer = client.post("/v1/predict", json={"text": text}).json()
+    check_shape(answer, text)
+    assert answer["in_scope"] is False and answer["causes"] == []
+    assert answer["referral"]["level"] is None
+    assert "twitching" in answer["message"]
+
+
+def test_batch_keeps_order(client: TestClient):
+    texts = ["cold sore tingling on my lip", "how do I bake bread", "I had a seizure"]
+    response = client.post("/v1/predict/batch", json={"texts": texts})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert len(results) == 3
+    for text, answer in zip(texts, results, strict=True):
+        check_shape(answer, text)
+    assert results[0]["causes"][0]["id"] == "herpes"
+    assert results[2]["referral"]["level"] == "emergency"
+
+
+def test_causes_lists_all(client: TestClient):
+    causes = client.get("/v1/causes").json()
+    assert [c["id"] for c in causes] == list(CAUSE_IDS)
+    assert all({"name", "description", "default_level", "advice"} <= set(c) for c in causes)
+
+
+def test_health_ready_metrics_page(client: TestClient):
+    assert client.get("/health").status_code == 200
+    assert client.get("/ready").status_code == 200
+    client.post("/v1/predict", json={"text": "lip twitch after coffee"})
+    metrics = client.get("/metrics")
+    assert metrics.status_code == 200
+    assert "triage_http_requests_total" in metrics.text
+    assert 'triage_referrals_total{level="self_care"}' in metrics.text
+    page = client.get("/")
+    assert page.status_code == 200 and "<form" in page.text
+    assert client.get("/openapi.json").status_code == 200
+
+
+def test_without_model_ready_and_predict_are_503(tmp_path: Path):
+    app = create_app(Settings(models_dir=tmp_path))
+    with TestClient(app) as c:
+        assert c.get("/health").status_code == 200
+        assert c.get("/ready").status_code == 503
+        response = c.post("/v1/predict", json={"text": "lip twitch"})
+        assert response.status_code == 503
+        assert "make train" in response.json()["detail"]
+
+
+BAD_BODIES = [
+    ({"text": ""}, 422),
+    ({"text": "   \n\t "}, 422),
+    ({"text": "a" * 5001}, 422),
+    ({"text": 42}, 422),
+    ({"text": None}, 422),
+    ({"text": ["lip"]}, 422),
+    ({}, 422),
+    ({"text": "lip", "top_k": 0}, 422),
+    ({"text": "lip", "top_k": 12}, 422),
+    ({"text": "lip", "top_k": "three"}, 422),
+    ({"text": "lip", "extra": 1}, 422),
+    ([], 422),
+    ("just a string", 422),
+]
+
+
+@pytest.mark.parametrize(("body", "status"), BAD_BODIES)
+def test_bad_input_is_a_clear_4xx(client: TestClient, body, status: int):
+    response = client.post("/v1/predict", json=body)
+    assert response.status_code == status
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"text": "lip',
+        b"not json at all",
+        b'{"text": "\xff\xfe lip"}',
+        b"",
+        b'{"text": "\\ud800"}',
+    ],
+)
+def test_malformed_bodies(client: TestClient, raw: bytes):
+    response = client.post("/v1/predict", content=raw, headers={"content-type": "application/json"})
+    assert 400 <= response.status_code < 500
+    assert response.json()["detail"]
+
+
+def test_body_over_64_kib_is_413(client: TestClient):
+    response = client.post("/v1/predict", json={"text": "a" * 70_000})
+    assert response.status_code == 413
+    assert "bytes" in response.json()["detail"]
+
+
+def test_batch_limits(client: TestClient):
+    assert client.post("/v1/predict/batch", json={"texts": []}).status_code == 422
+    many = {"texts": ["lip twitch"] * 257}
+    assert client.post("/v1/predict/batch", json=many).status_code == 422
+    assert client.post("/v1/predict/batch", json={"texts": ["ok", ""]}).status_code == 422
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\x00\x01\x02 lip",
+        "\u202e\u200f twitching lip \u202c",
+        "😀😀😀",
+        "a" * 5000,
+        "мой верхний губа дергается",
+        "上唇がピクピクする",
+        "ﷺ" * 1000,
+    ],
+)
+def test_odd_unicode_never_breaks(client: TestClient, text: str):
+    response = client.post("/v1/predict", json={"text": text})
+    assert response.status_code == 200
+    check_shape(response.json(), text)
+
+
+def test_validation_error_does_not_echo_the_text(client: TestClient):
+    secret = "zq-private-" + "x" * 5000
+    response = client.post("/v1/predict", json={"text": secret})
+    assert response.status_code == 422
+    assert "zq-private" not in response.text
+
+
+def test_raw_text_never_logged(client: TestClient, caplog):
+    marker = "unique-marker-7f3a9 my lip twitches"
+    with caplog.at_level(logging.DEBUG):
+        response = client.post("/v1/predict", json={"text": marker})
+        client.post("/v1/predict", json={"text": marker, "top_k": 99})
+    assert response.status_code == 200
+    assert "unique-marker-7f3a9" not in caplog.text
+    access = [r for r in caplog.records if r.name == "service.access"]
+    assert access and all(getattr(r, "request_id", None) for r in access)
+
+
+def test_request_id_header(client: TestClient):
+    response = client.get("/health", headers={"x-request-id": "abc-123"})
+    assert response.headers["x-request-id"] == "abc-123"
+    assert len(client.get("/health").headers["x-request-id"]) == 32
+
+
+def test_json_logs(client: TestClient, capsys):
+    from service.logs import JsonFormatter
+
+    record = logging.LogRecord("service.access", logging.INFO, "", 0, "request", None, None)
+    record.request_id = "r1"
+    line = json.loads(JsonFormatter().format(record))
+    assert line["request_id"] == "r1" and line["message"] == "request"

@@ -1,0 +1,57 @@
+"""The knowledge files load, and a broken one is refused naming the file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from training.knowledge import CAUSE_IDS, LEVELS, load_knowledge
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+def test_contract_causes_and_levels(knowledge):
+    assert tuple(c.id for c in knowledge.causes) == CAUSE_IDS
+    defaults = {c.id: c.default_level for c in knowledge.causes}
+    assert defaults["bells_palsy"] == "urgent"
+    assert {defaults[c] for c in ("caffeine", "smoking_withdrawal", "stress")} == {"self_care"}
+    assert tuple(knowledge.referral.levels) == LEVELS
+
+
+def test_advice_carries_the_documents_points(knowledge):
+    advice = {c.id: c.advice.lower() for c in knowledge.causes}
+    assert "calcium" in advice["hypoparathyroidism"]
+    assert "psychotherapy" in advice["stress"]
+    assert "couple of days" in advice["caffeine"]
+    assert "panic" in advice["stress"]
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path: Path) -> Path:
+    for name in ("causes.yaml", "referral.yaml", "red_flags.yaml", "lexicon.yaml"):
+        shutil.copy(CORPUS / name, tmp_path / name)
+    return tmp_path
+
+
+def test_unknown_level_names_the_file(corpus_copy: Path):
+    path = corpus_copy / "causes.yaml"
+    path.write_text(path.read_text().replace("default_level: urgent", "default_level: later", 1))
+    with pytest.raises(ValueError, match="causes.yaml"):
+        load_knowledge(corpus_copy)
+
+
+def test_bad_red_flag_pattern_names_the_file(corpus_copy: Path):
+    path = corpus_copy / "red_flags.yaml"
+    path.write_text(path.read_text().replace('"faint|fainted|fainting"', '"*2 faint"', 1))
+    with pytest.raises(ValueError, match="red_flags.yaml"):
+        load_knowledge(corpus_copy)
+
+
+def test_missing_cause_is_refused(corpus_copy: Path):
+    path = corpus_copy / "causes.yaml"
+    text = path.read_text()
+    path.write_text(text[: text.index("  - id: tourette")])
+    with pytest.raises(ValueError, match="contract's ids"):
+        load_knowledge(corpus_copy)

@@ -1,0 +1,104 @@
+"""Minimum functionality of every red flag, and that denied or feared findings do not fire."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rules import Rules
+
+
+@pytest.fixture(scope="module")
+def rules(knowledge) -> Rules:
+    return Rules(knowledge)
+
+
+FIRES = [
+    ("one side of my face is drooping", "face_droop"),
+    ("my smile is crooked all of a sudden", "face_droop"),
+    ("half my face won't move", "face_droop"),
+    ("the left side of my face feels numb and dead", "face_droop"),
+    ("woke up with facial paralysis on the right", "face_droop"),
+    ("my mouth is drooping on one side", "face_droop"),
+    ("I can't close my left eye", "eye_wont_close"),
+    ("i cant shut my eye properly", "eye_wont_close"),
+    ("my eyelid won't close", "eye_wont_close"),
+    ("unable to close my right eye", "eye_wont_close"),
+    ("I can't lift my arm", "limb_weakness"),
+    ("my left arm feels weak", "limb_weakness"),
+    ("my leg went numb and heavy", "limb_weakness"),
+    ("weakness in my right arm", "limb_weakness"),
+    ("can't hold my cup with my right hand", "limb_weakness"),
+    ("my words come out wrong", "speech_trouble"),
+    ("my speech is slurred", "speech_trouble"),
+    ("i'm slurring my words", "speech_trouble"),
+    ("I can't get my words out", "speech_trouble"),
+    ("trouble speaking since an hour", "speech_trouble"),
+    ("she suddenly became confused", "confusion"),
+    ("he doesn't know where he is", "confusion"),
+    ("I lost the sight in one eye", "vision_loss"),
+    ("my vision went black in the left eye", "vision_loss"),
+    ("sudden double vision", "vision_loss"),
+    ("worst headache I've ever had", "worst_headache"),
+    ("this is the worst headache of my life", "worst_headache"),
+    ("had a seizure this morning", "seizure"),
+    ("he had a fit", "seizure"),
+    ("convulsions after the twitching", "seizure"),
+    ("I can't breathe properly", "breathing_trouble"),
+    ("short of breath and my lip twitches", "breathing_trouble"),
+    ("struggling to breathe", "breathing_trouble"),
+    ("i can't swallow", "swallowing_trouble"),
+    ("trouble swallowing since lunch", "swallowing_trouble"),
+    ("my throat is closing up", "throat_tightness"),
+    ("throat feels tight and my tongue is swollen", "throat_tightness"),
+    ("my chest hurts", "chest_pain"),
+    ("pressure in my chest", "chest_pain"),
+    ("chest pain and left arm numb", "chest_pain"),
+    ("I passed out", "fainting"),
+    ("she fainted at work", "fainting"),
+    ("I blacked out for a moment", "fainting"),
+    ("I think I'm having a stroke", "stroke_suspected"),
+]
+
+
+@pytest.mark.parametrize(("text", "flag"), FIRES)
+def test_flag_fires(rules: Rules, text: str, flag: str):
+    assert flag in rules.flag_ids(text)
+
+
+DENIED = [
+    "no chest pain",
+    "I don't have chest pain",
+    "I can still raise both arms",
+    "my face is not drooping",
+    "no weakness in my arms or legs",
+    "my arm isn't weak",
+    "I didn't pass out",
+    "never had a seizure",
+    "no trouble breathing or swallowing",
+    "breathing is fine",
+    "I can close my eye fine",
+    "what if it turns into a stroke?",
+    "I'm worried it might be a stroke",
+    "could this lead to a seizure?",
+    "no fever or rash",
+    "my lip twitches after coffee",
+    "I quit smoking and my lip jumps",
+    "my dad had a stroke years ago",
+    "I keep fit by running",
+    "tingling around my mouth and in my fingers",
+]
+
+
+@pytest.mark.parametrize("text", DENIED)
+def test_denied_or_absent_findings_do_not_fire(rules: Rules, text: str):
+    assert rules.flag_ids(text) == set()
+
+
+def test_scope_ends_at_but(rules: Rules):
+    assert rules.flag_ids("no pain but my arm is weak") == {"limb_weakness"}
+
+
+def test_hit_text_is_a_substring(rules: Rules):
+    text = "My lip twitches and MY LEFT ARM feels weak"
+    hits = rules.flags.find(rules.analyzer.analyse(text))
+    assert hits and all(text[h.start : h.end] == h.text for h in hits)

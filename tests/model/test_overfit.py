@@ -1,0 +1,97 @@
+"""Overfit a tiny corpus, save, load: the model learns and survives the round trip unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from service.triage import Analyser
+from training import artifact
+from training.corpus import Example
+from training.train import fit_bundle
+
+TINY = {
+    "caffeine": [
+        "six coffees and my lip twitches",
+        "energy drinks all day, lip jumping",
+        "espresso twitch",
+    ],
+    "smoking_withdrawal": [
+        "quit smoking, lip twitches",
+        "stopped cigarettes last week twitch",
+        "no more nicotine twitch",
+    ],
+    "electrolyte_imbalance": [
+        "low potassium cramps twitch",
+        "dehydrated after vomiting lip",
+        "water pills magnesium low",
+    ],
+    "stress": [
+        "exams stress lip twitch",
+        "anxious and not sleeping twitch",
+        "burnout at work twitch",
+    ],
+    "herpes": ["cold sore blister on lip", "tingling then blisters lip", "herpes lip burning"],
+    "bells_palsy": [
+        "half my face droops",
+        "cannot close one eye face weak",
+        "drooling one side face numb",
+    ],
+    "hypoparathyroidism": [
+        "low calcium tingling mouth",
+        "after thyroid surgery tingling hands",
+        "parathyroid low cramps",
+    ],
+    "parkinsons": [
+        "tremor in hands and jaw",
+        "slow stiff shuffling tremor",
+        "soft voice tremor lips",
+    ],
+    "als": [
+        "weakness spreading over months",
+        "slurred speech getting worse months",
+        "twitching everywhere weak arms",
+    ],
+    "hemifacial_spasm": [
+        "one side eyelid to cheek spasm",
+        "left face twitch spreading months",
+        "eye squeezes cheek pulls",
+    ],
+    "tourette": ["tics since childhood", "vocal tics and urge", "blinking tics hold back"],
+    "out_of_scope": [
+        "tax return question",
+        "football score today",
+        "recipe for bread",
+        "knee hurts running",
+    ],
+}
+
+
+def test_overfit_save_load_round_trip(knowledge, tmp_path: Path):
+    examples = [Example(t, label) for label, texts in TINY.items() for t in texts]
+    bundle, _ = fit_bundle(examples, knowledge, folds=2)
+    texts = [ex.text for ex in examples]
+    before = bundle["pipeline"].predict_proba(texts)
+    labels = list(bundle["pipeline"].classes_)
+    predicted = [labels[i] for i in before.argmax(axis=1)]
+    assert np.mean([p == ex.label for p, ex in zip(predicted, examples, strict=True)]) >= 0.9
+
+    meta = {"labels": labels, "oos_threshold": bundle["oos_threshold"]}
+    saved = artifact.save(bundle, tmp_path, meta)
+    loaded = artifact.load(saved)
+    after = loaded.bundle["pipeline"].predict_proba(texts)
+    np.testing.assert_array_equal(before, after)
+    analyser = Analyser.from_loaded(loaded)
+    assert analyser.analyse("six coffees and my lip twitches")["causes"][0]["id"] == "caffeine"
+
+
+def test_training_is_deterministic(knowledge):
+    examples = [Example(t, label) for label, texts in TINY.items() for t in texts]
+    first, _ = fit_bundle(examples, knowledge, folds=2)
+    second, _ = fit_bundle(examples, knowledge, folds=2)
+    texts = ["lip twitch after coffee", "tics since I was a kid"]
+    np.testing.assert_array_equal(
+        first["pipeline"].predict_proba(texts), second["pipeline"].predict_proba(texts)
+    )
+    assert first["oos_threshold"] == second["oos_threshold"]

@@ -1,0 +1,212 @@
+"""``make evaluate``: cross-validation, held-out and triage scores, pictures, a model comparison,
+error analysis, a model card, and the quality gates that stop CI when the model gets worse.
+
+It scores the same ``Analyser`` the service answers with. Usage:
+    python -m training.evaluate [--model models/<version>] [--reports reports] [--no-compare]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import operator
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from sklearn.metrics import classification_report
+from sklearn.model_selection import StratifiedKFold
+
+from service.triage import Analyser
+from training import artifact, plots
+from training.baselines import KeywordClassifier, SpacyTextCat, calibrated_svm, naive_bayes
+from training.classifier import SEED, make_pipeline
+from training.corpus import load_split
+from training.features import scope_lexicon
+from training.metrics import classification_scores, scope_decisions
+from training.report import write_model_card, write_report
+from training.triage_eval import REFERENCE_DAY, triage_scores
+
+GATES = Path(__file__).with_name("gates.yaml")
+OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
+CV_FOLDS = 5
+
+
+def lookup(metrics: dict, path: str) -> float:
+    value: Any = metrics
+    for part in path.split("."):
+        value = value[part]
+    return float(value)
+
+
+def check_gates(metrics: dict, gates_path: Path = GATES) -> list[str]:
+    """One line per failed gate, saying which metric, its value and the bound."""
+    failures = []
+    for gate in yaml.safe_load(gates_path.read_text())["gates"]:
+        value = lookup(metrics, gate["metric"])
+        if not OPS[gate["op"]](value, gate["bound"]):
+            failures.append(
+                f"{gate['metric']} = {value:.3f}, gate needs {gate['op']} {gate['bound']}"
+            )
+    return failures
+
+
+def candidates(analyser: Analyser) -> dict[str, Any]:
+    lexicon = scope_lexicon(analyser.knowledge.lexicon)
+    return {
+        "calibrated logistic regression (chosen)": lambda: make_pipeline(lexicon),
+        "keyword baseline": lambda: KeywordClassifier(analyser.knowledge.causes),
+        "multinomial naive Bayes": lambda: naive_bayes(lexicon),
+        "calibrated linear SVM": lambda: calibrated_svm(lexicon),
+        "spaCy textcat (BOW)": lambda: SpacyTextCat(),
+    }
+
+
+def compare(analyser: Analyser, texts: list[str], y: np.ndarray, folds: int) -> dict[str, Any]:
+    """Every candidate on the same stratified folds of the training split."""
+    cv = list(StratifiedKFold(folds, shuffle=True, random_state=SEED).split(texts, y))
+    results: dict[str, Any] = {}
+    for name, build in candidates(analyser).items():
+        chosen = name.endswith("(chosen)")
+        per_fold: list[dict[str, float]] = []
+        fit_seconds, model = [], None
+        for train_idx, test_idx in cv:
+            model = build()
+            started = time.perf_counter()
+            model.fit([texts[i] for i in train_idx], y[train_idx])
+            fit_seconds.append(time.perf_counter() - started)
+            proba = model.predict_proba([texts[i] for i in test_idx])
+            labels = [str(c) for c in model.classes_]
+            threshold = analyser.oos_threshold if chosen else None
+            per_fold.append(classification_scores(proba, y[test_idx], labels, threshold))
+        sample = texts[:200]
+        started = time.perf_counter()
+        for text in sample:
+            model.predict_proba([text])
+        latency_ms = (time.perf_counter() - started) / len(sample) * 1000
+        results[name] = {
+            key: {
+                "mean": statistics.fmean(f[key] for f in per_fold),
+                "sd": statistics.stdev(f[key] for f in per_fold),
+            }
+            for key in per_fold[0]
+            if key != "n"
+        }
+        results[name]["train_seconds"] = statistics.fmean(fit_seconds)
+        results[name]["latency_ms"] = latency_ms
+        print(f"  {name:42s} macro-F1 {results[name]['macro_f1']['mean']:.3f}", flush=True)
+    return results
+
+
+def error_analysis(
+    analyser: Analyser, texts: list[str], y: list[str], proba: np.ndarray, n: int = 12
+):
+    labels = analyser.labels
+    true_prob = proba[np.arange(len(y)), [labels.index(v) for v in y]]
+    worst = np.argsort(true_prob, kind="stable")[:n]
+    rows = []
+    for i in worst:
+        answer = analyser.analyse(texts[i], today=REFERENCE_DAY)
+        rows.append(
+            {
+                "text": texts[i],
+                "expected": y[i],
+                "p_expected": round(float(true_prob[i]), 3),
+                "in_scope": answer["in_scope"],
+                "top3": [
+                    {"id": c["id"], "confidence": c["confidence"], "evidence": c["evidence"]}
+                    for c in answer["causes"]
+                ],
+            }
+        )
+    return rows
+
+
+def evaluate(
+    corpus_dir: Path, model_dir: Path, reports_dir: Path, with_comparison: bool = True
+) -> tuple[dict, list[str]]:
+    loaded = artifact.load(model_dir)
+    analyser = Analyser.from_loaded(loaded)
+    labels = analyser.labels
+    train = load_split(corpus_dir, "train")
+    test = load_split(corpus_dir, "test")
+    cases = load_split(corpus_dir, "triage")
+    reports_dir.mkdir(parents=True, exist_ok=True)
+
+    test_texts, test_y = [e.text for e in test], [e.label for e in test]
+    proba = analyser.probabilities(test_texts)
+    heldout = classification_scores(proba, test_y, labels, analyser.oos_threshold)
+    predicted = scope_decisions(proba, labels, analyser.oos_threshold)
+    per_class = classification_report(
+        test_y, predicted, labels=labels, output_dict=True, zero_division=0
+    )
+    metrics: dict[str, Any] = {
+        "model_version": analyser.version,
+        "heldout": heldout,
+        "per_class": {label: per_class[label] for label in labels},
+        "triage": triage_scores(analyser, cases),
+    }
+    train_texts, train_y = [e.text for e in train], np.array([e.label for e in train])
+    if with_comparison:
+        print("cross-validation on the training split:", flush=True)
+        metrics["comparison"] = compare(analyser, train_texts, train_y, CV_FOLDS)
+        metrics["cross_validation"] = metrics["comparison"][
+            "calibrated logistic regression (chosen)"
+        ]
+    metrics["errors"] = error_analysis(analyser, test_texts, test_y, proba)
+
+    plots.confusion(test_y, predicted, labels, reports_dir / "confusion_matrix.png")
+    y_index = np.array([labels.index(v) for v in test_y])
+    plots.reliability(proba, y_index, reports_dir / "reliability.png")
+    plots.per_class_f1(
+        {k: v["f1-score"] for k, v in metrics["per_class"].items()},
+        reports_dir / "per_class_f1.png",
+    )
+
+    failures = check_gates(metrics)
+    metrics["gates"] = {"passed": not failures, "failures": failures}
+    (reports_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    write_report(metrics, loaded.meta, reports_dir)
+    write_model_card(metrics, loaded.meta, model_dir)
+    return metrics, failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=Path("corpus"))
+    parser.add_argument("--models", type=Path, default=Path("models"))
+    parser.add_argument(
+        "--model", type=Path, default=None, help="default: the newest under --models"
+    )
+    parser.add_argument("--reports", type=Path, default=Path("reports"))
+    parser.add_argument("--no-compare", action="store_true", help="skip the slow model comparison")
+    args = parser.parse_args(argv)
+    model_dir = args.model or artifact.newest(args.models)
+    if model_dir is None:
+        print(
+            f"evaluation failed: no model under {args.models}/; run `make train`", file=sys.stderr
+        )
+        return 1
+    try:
+        _, failures = evaluate(args.corpus, model_dir, args.reports, not args.no_compare)
+    except (ValueError, artifact.ModelIntegrityError) as exc:
+        print(f"evaluation failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"report written to {args.reports / 'report.md'}")
+    if failures:
+        print(
+            f"quality gate failed: {failures[0]}"
+            + (f" (+{len(failures) - 1} more)" if len(failures) > 1 else ""),
+            file=sys.stderr,
+        )
+        return 1
+    print("all quality gates passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

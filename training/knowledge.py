@@ -1,0 +1,188 @@
+"""The domain knowledge kept as data in ``corpus/``: causes, referral policy, red flags, lexicon.
+
+It is validated here once, at training time, and then travels inside the model artifact, so that
+the service answers with exactly the rules the model was evaluated with (corpus -> models -> service).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+Level = Literal["self_care", "see_doctor", "urgent", "emergency"]
+LEVELS: tuple[Level, ...] = ("self_care", "see_doctor", "urgent", "emergency")
+OUT_OF_SCOPE = "out_of_scope"
+CAUSE_IDS: tuple[str, ...] = (
+    "caffeine",
+    "smoking_withdrawal",
+    "electrolyte_imbalance",
+    "stress",
+    "herpes",
+    "bells_palsy",
+    "hypoparathyroidism",
+    "parkinsons",
+    "als",
+    "hemifacial_spasm",
+    "tourette",
+)
+
+_PATTERN_SLOT = re.compile(r"^(\*\d+|=?[^\s|*?=]+(\|=?[^\s|*?=]+)*\??)$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Cause(_Strict):
+    id: str
+    name: str = Field(min_length=3)
+    description: str = Field(min_length=20)
+    default_level: Level
+    advice: str = Field(min_length=20)
+    symptoms: list[str] = Field(min_length=1)
+
+
+class RedFlag(_Strict):
+    id: str = Field(pattern=r"^[a-z_]+$")
+    name: str
+    level: Level
+    sudden_only: bool
+    patterns: list[str] = Field(min_length=1)
+
+    @field_validator("patterns")
+    @classmethod
+    def _slots_are_valid(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            slots = pattern.split()
+            if not slots or slots[0].startswith("*") or slots[-1].startswith("*"):
+                raise ValueError(f"pattern {pattern!r} is empty or starts/ends with a gap")
+            for slot in slots:
+                if not _PATTERN_SLOT.match(slot):
+                    raise ValueError(f"bad slot {slot!r} in pattern {pattern!r}")
+                exact = {alt.startswith("=") for alt in slot.rstrip("?").split("|")}
+                if len(exact) > 1:
+                    raise ValueError(f"slot {slot!r} mixes exact (=) and lemma alternatives")
+        return patterns
+
+
+class Rules(_Strict):
+    duration_days_over: float = Field(gt=0)
+    duration_level: Level
+    recurring_level: Level
+
+
+class Referral(_Strict):
+    levels: list[Level]
+    advice: dict[Level, str]
+    out_of_scope_message: str
+    disclaimer: str = Field(min_length=20)
+    rules: Rules
+    reasons: dict[str, str]
+    level_words: dict[Level, str]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Referral:
+        if tuple(self.levels) != LEVELS:
+            raise ValueError(f"levels must be exactly {LEVELS} in this order")
+        for name, table in (("advice", self.advice), ("level_words", self.level_words)):
+            if set(table) != set(LEVELS):
+                raise ValueError(f"{name} must give a text for every level")
+        needed = {"red_flag", "default", "duration", "recurring", "self_care", "slow_onset"}
+        if missing := needed - set(self.reasons):
+            raise ValueError(f"reasons lacks {sorted(missing)}")
+        return self
+
+
+class Negation(_Strict):
+    scope_window: int = Field(ge=1, le=30)
+    triggers: list[str]
+    pseudo: list[str]
+    hypothetical: list[str]
+    terminators: list[str]
+
+
+class Onset(_Strict):
+    sudden: list[str]
+    slow: list[str]
+    slow_duration_days: float = Field(gt=0)
+
+
+class DurationLexicon(_Strict):
+    units: dict[str, float]
+    numbers: dict[str, float]
+    phrases: dict[str, float]
+    weekdays: list[str] = Field(min_length=7, max_length=7)
+
+
+class Lexicon(_Strict):
+    negation: Negation
+    onset: Onset
+    recurring: list[str]
+    duration: DurationLexicon
+
+
+class Knowledge(_Strict):
+    causes: list[Cause]
+    referral: Referral
+    red_flags: list[RedFlag]
+    lexicon: Lexicon
+
+    @model_validator(mode="after")
+    def _ids(self) -> Knowledge:
+        ids = [c.id for c in self.causes]
+        if tuple(ids) != CAUSE_IDS:
+            raise ValueError(f"causes must be exactly the contract's ids in order {CAUSE_IDS}")
+        flag_ids = [f.id for f in self.red_flags]
+        if len(set(flag_ids)) != len(flag_ids):
+            raise ValueError("red flag ids must be unique")
+        return self
+
+    def cause(self, cause_id: str) -> Cause:
+        return next(c for c in self.causes if c.id == cause_id)
+
+
+# file name -> (key in the file, field of Knowledge, type it must validate as)
+KNOWLEDGE_FILES: dict[str, tuple[str | None, str, TypeAdapter]] = {
+    "causes.yaml": ("causes", "causes", TypeAdapter(list[Cause])),
+    "referral.yaml": (None, "referral", TypeAdapter(Referral)),
+    "red_flags.yaml": ("flags", "red_flags", TypeAdapter(list[RedFlag])),
+    "lexicon.yaml": (None, "lexicon", TypeAdapter(Lexicon)),
+}
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot read: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def load_knowledge(corpus_dir: Path) -> Knowledge:
+    """Read and validate every knowledge file; the first problem stops it, naming the file."""
+    parts: dict[str, object] = {}
+    for name, (key, field, adapter) in KNOWLEDGE_FILES.items():
+        path = corpus_dir / name
+        data = _read_yaml(path)
+        try:
+            parts[field] = adapter.validate_python(data[key] if key else data)
+        except (KeyError, ValidationError) as exc:
+            raise ValueError(f"{path}: invalid: {exc}") from exc
+    try:
+        return Knowledge(**parts)
+    except ValidationError as exc:
+        raise ValueError(f"{corpus_dir / 'causes.yaml'}: invalid: {exc}") from exc

@@ -1,0 +1,131 @@
+"""``make train``: corpus -> fitted pipeline -> ``models/<version>/`` with held-out scores.
+
+Usage: python -m training.train [--corpus corpus] [--models models] [--fraction 1.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+from training import artifact
+from training.classifier import SEED, choose_scope_threshold, make_pipeline
+from training.corpus import Example, corpus_checksums, load_split
+from training.features import scope_lexicon
+from training.knowledge import OUT_OF_SCOPE, Knowledge, load_knowledge
+from training.metrics import classification_scores
+
+CV_FOLDS = 5
+
+
+def subsample(examples: list[Example], fraction: float) -> list[Example]:
+    """A stratified, seeded fraction of the training split (for the weakened-model gate test)."""
+    if fraction >= 1.0:
+        return examples
+    rng = np.random.default_rng(SEED)
+    by_label: dict[str, list[Example]] = {}
+    for ex in examples:
+        by_label.setdefault(ex.label, []).append(ex)
+    kept: list[Example] = []
+    for label in sorted(by_label):
+        group = by_label[label]
+        n = max(2, round(len(group) * fraction))
+        kept += [group[i] for i in sorted(rng.choice(len(group), size=n, replace=False))]
+    return kept
+
+
+def fit_bundle(
+    train: list[Example], knowledge: Knowledge, folds: int = CV_FOLDS
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Fit the pipeline and choose the out-of-scope threshold on out-of-fold predictions."""
+    texts = [ex.text for ex in train]
+    y = np.array([ex.label for ex in train])
+    lexicon = scope_lexicon(knowledge.lexicon)
+    folds = max(2, min(folds, int(np.unique(y, return_counts=True)[1].min())))
+    pipeline = make_pipeline(lexicon, calibration_folds=folds)
+    cv = StratifiedKFold(folds, shuffle=True, random_state=SEED)
+    oof = cross_val_predict(clone(pipeline), texts, y, cv=cv, method="predict_proba")
+    labels = sorted(set(y))
+    oos = labels.index(OUT_OF_SCOPE)
+    threshold = choose_scope_threshold(1.0 - oof[:, oos], y != OUT_OF_SCOPE)
+    pipeline.fit(texts, y)
+    bundle = {
+        "pipeline": pipeline,
+        "oos_threshold": threshold,
+        "knowledge": knowledge.model_dump(mode="json"),
+    }
+    cv_scores = classification_scores(oof, y, labels, threshold)
+    return bundle, cv_scores
+
+
+def train(corpus_dir: Path, models_dir: Path, fraction: float = 1.0) -> Path:
+    knowledge = load_knowledge(corpus_dir)
+    train_split = subsample(load_split(corpus_dir, "train"), fraction)
+    test_split = load_split(corpus_dir, "test")
+    started = time.perf_counter()
+    bundle, cv_scores = fit_bundle(train_split, knowledge)
+    seconds = time.perf_counter() - started
+    pipeline = bundle["pipeline"]
+    labels = [str(c) for c in pipeline.classes_]
+    proba = pipeline.predict_proba([ex.text for ex in test_split])
+    heldout = classification_scores(
+        proba, [ex.label for ex in test_split], labels, bundle["oos_threshold"]
+    )
+    meta = {
+        "labels": labels,
+        "oos_threshold": bundle["oos_threshold"],
+        "corpus_sha256": corpus_checksums(corpus_dir),
+        "training": {
+            "examples": len(train_split),
+            "fraction": fraction,
+            "seconds": round(seconds, 2),
+        },
+        "metrics": {"cross_validation": cv_scores, "heldout": heldout},
+    }
+    out = artifact.save(bundle, models_dir, meta)
+    print(f"model written to {out}")
+    show(out)
+    return out
+
+
+def show(model_dir: Path) -> None:
+    meta = artifact.verify(model_dir)
+    heldout = meta["metrics"]["heldout"]
+    print(f"model {meta['version']}, held-out scores ({heldout['n']} texts):")
+    for key in ("top1_accuracy", "top3_accuracy", "macro_f1", "oos_recall", "false_reject_rate"):
+        print(f"  {key:18s} {heldout[key]:.3f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=Path("corpus"))
+    parser.add_argument("--models", type=Path, default=Path("models"))
+    parser.add_argument(
+        "--fraction", type=float, default=1.0, help="train on this share of the data"
+    )
+    parser.add_argument("--show", action="store_true", help="print the newest model's scores only")
+    args = parser.parse_args(argv)
+    try:
+        if args.show:
+            newest = artifact.newest(args.models)
+            if newest is None:
+                print(f"no model under {args.models}/", file=sys.stderr)
+                return 1
+            show(newest)
+        else:
+            train(args.corpus, args.models, args.fraction)
+    except (ValueError, artifact.ModelIntegrityError) as exc:
+        print(f"training failed: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
