@@ -43,22 +43,46 @@ def compile_slot(slot: str, analyzer: TextAnalyzer) -> dict:
 
 
 class RedFlagMatcher:
+    """One spaCy Matcher per flag, run only when the text holds every word a pattern requires.
+
+    Most texts carry no red flag at all; checking the required words against the text's lemmas
+    first keeps the Matcher (the costly part) off the common path without changing any result.
+    """
+
     def __init__(self, flags: list[RedFlag], analyzer: TextAnalyzer) -> None:
-        self.matcher = Matcher(analyzer.nlp.vocab)
         self.flags = {flag.id: flag for flag in flags}
-        # match key -> (flag id, whether the pattern itself says "can't", "not", ...)
-        self.keys: dict[int, tuple[str, bool]] = {}
+        self.matchers: dict[str, Matcher] = {}
+        # flag id -> for each pattern, the alternatives of each required slot
+        self.required: dict[str, list[list[frozenset[str]]]] = {}
+        # match key -> whether the pattern itself says "can't", "not", ...
+        self.negative: dict[int, bool] = {}
         for flag in flags:
+            matcher = Matcher(analyzer.nlp.vocab)
+            self.required[flag.id] = []
             for number, pattern in enumerate(flag.patterns):
                 slots = pattern.split()
                 key = f"{flag.id}#{number}"
-                self.matcher.add(key, [[compile_slot(s, analyzer) for s in slots]])
-                negative = any(
+                specs = [compile_slot(s, analyzer) for s in slots]
+                matcher.add(key, [specs])
+                self.required[flag.id].append(
+                    [
+                        frozenset(next(iter(spec.values()))["IN"])
+                        for spec in specs
+                        if "OP" not in spec
+                    ]
+                )
+                self.negative[analyzer.nlp.vocab.strings[key]] = any(
                     alt.lstrip("=") in NEGATION_WORDS
                     for s in slots
                     for alt in s.rstrip("?").split("|")
                 )
-                self.keys[analyzer.nlp.vocab.strings[key]] = (flag.id, negative)
+            self.matchers[flag.id] = matcher
+
+    def _possible(self, flag_id: str, words: set[str]) -> bool:
+        return any(
+            all(not alternatives.isdisjoint(words) for alternatives in pattern)
+            for pattern in self.required[flag_id]
+        )
 
     @staticmethod
     def _denied(analysis: Analysis, start: int, end: int, negative_pattern: bool) -> bool:
@@ -75,13 +99,16 @@ class RedFlagMatcher:
     def find(self, analysis: Analysis) -> list[FlagHit]:
         """One hit per flag: its shortest undenied match, in the order flags appear in the text."""
         best: dict[str, tuple[int, int]] = {}
-        for match_id, start, end in self.matcher(analysis.doc):
-            flag_id, negative = self.keys[match_id]
-            if self._denied(analysis, start, end, negative):
+        words = set(analysis.lemmas) | {t.lower_ for t in analysis.doc}
+        for flag_id, matcher in self.matchers.items():
+            if not self._possible(flag_id, words):
                 continue
-            current = best.get(flag_id)
-            if current is None or (end - start, start) < (current[1] - current[0], current[0]):
-                best[flag_id] = (start, end)
+            for match_id, start, end in matcher(analysis.doc):
+                if self._denied(analysis, start, end, self.negative[match_id]):
+                    continue
+                current = best.get(flag_id)
+                if current is None or (end - start, start) < (current[1] - current[0], current[0]):
+                    best[flag_id] = (start, end)
         hits = []
         doc = analysis.doc
         for flag_id, (start, end) in sorted(best.items(), key=lambda item: item[1]):

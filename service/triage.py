@@ -7,70 +7,35 @@ evaluate`` and the tests all call ``Analyser.analyse``, so what is measured is w
 
 from __future__ import annotations
 
-import itertools
-from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
+from service.compact import CompactLinearModel
 from service.redflags import RedFlagMatcher
 from service.referral import decide
 from service.timeline import TimelineReader
 from training.artifact import LoadedModel
 from training.knowledge import OUT_OF_SCOPE, Knowledge
-from training.text import NEG_PREFIX, NUMBER, Analysis
+from training.text import Analysis
 
 MAX_EVIDENCE = 4
 EVIDENCE_MIN_SHARE = 0.2  # a word is evidence when it pushes at least this share of the strongest
 
 
-@dataclass(frozen=True)
-class ClassifierParts:
-    """The fitted pieces of the scikit-learn pipeline that the analyser reads directly."""
-
-    processor: Any
-    features: Any
-    clf: Any
-    labels: list[str]
-    weights: np.ndarray  # (n_features, n_labels) coefficients centred over labels
-    word_vocab: dict[str, int]
-    char_vocab: dict[str, int]
-    char_analyze: Any
-
-
-def classifier_parts(pipeline: Any) -> ClassifierParts:
-    processor = pipeline.named_steps["text"]
-    features = pipeline.named_steps["features"]
-    clf = pipeline.named_steps["clf"]
-    base = clf.calibrated_classifiers_[0].estimator
-    coef = np.asarray(base.coef_)
-    words = features.transformer_list[0][1]
-    chars = features.transformer_list[1][1]
-    return ClassifierParts(
-        processor=processor,
-        features=features,
-        clf=clf,
-        labels=[str(c) for c in clf.classes_],
-        weights=(coef - coef.mean(axis=0)).T.copy(),
-        word_vocab=words.vocabulary_,
-        char_vocab={g: i + len(words.vocabulary_) for g, i in chars.vocabulary_.items()},
-        char_analyze=chars.build_analyzer(),
-    )
-
-
 class Analyser:
     def __init__(self, pipeline: Any, knowledge: Knowledge, oos_threshold: float, version: str):
-        self.parts = classifier_parts(pipeline)
+        self.pipeline = pipeline
+        self.processor = pipeline.named_steps["text"]
+        self.model = CompactLinearModel(pipeline)
         self.knowledge = knowledge
         self.oos_threshold = oos_threshold
         self.version = version
-        analyzer = self.parts.processor.analyzer_
+        analyzer = self.processor.analyzer_
         self.flags = RedFlagMatcher(knowledge.red_flags, analyzer)
         self.timeline = TimelineReader(knowledge.lexicon, analyzer)
-        self.labels = self.parts.labels
+        self.labels = self.model.labels
         self.oos_index = self.labels.index(OUT_OF_SCOPE)
         self.causes = {c.id: c for c in knowledge.causes}
 
@@ -84,47 +49,11 @@ class Analyser:
         return cls.from_bundle(loaded.bundle, loaded.version)
 
     # -- classifier -----------------------------------------------------------------------------
-    def _features(self, analyses: list[Analysis]) -> sparse.csr_matrix:
-        rendered = [" ".join(r for r in a.rendered if r) for a in analyses]
-        return sparse.csr_matrix(self.parts.features.transform(rendered))
-
     def probabilities(self, texts: list[str]) -> np.ndarray:
-        analyses = [self.parts.processor.analyse(t) for t in texts]
-        return self.parts.clf.predict_proba(self._features(analyses))
-
-    def token_contributions(self, analysis: Analysis, row: sparse.csr_matrix) -> np.ndarray:
-        """Split each feature's logit contribution over the tokens that produced it.
-
-        The rows sum to the model's centred logits, so a token's score is exactly how much it moved
-        each label up or down.
-        """
-        parts = self.parts
-        values = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
-        scores = np.zeros((len(analysis.rendered), len(self.labels)))
-        kept = [(i, r) for i, r in enumerate(analysis.rendered) if r]
-        terms: list[tuple[str, tuple[int, ...]]] = [(r, (i,)) for i, r in kept]
-        terms += [(f"{a} {b}", (i, j)) for (i, a), (j, b) in itertools.pairwise(kept)]
-        counts = Counter(term for term, _ in terms)
-        for term, owners in terms:
-            index = parts.word_vocab.get(term)
-            if index is None or index not in values:
-                continue
-            share = values[index] / counts[term] / len(owners)
-            for owner in owners:
-                scores[owner] += share * parts.weights[index]
-        grams_by_token = {
-            i: parts.char_analyze(r)
-            for i, r in kept
-            if not r.startswith(NEG_PREFIX) and r != NUMBER
-        }
-        gram_counts = Counter(g for grams in grams_by_token.values() for g in grams)
-        for i, grams in grams_by_token.items():
-            for gram in grams:
-                index = parts.char_vocab.get(gram)
-                if index is None or index not in values:
-                    continue
-                scores[i] += values[index] / gram_counts[gram] * parts.weights[index]
-        return scores
+        """Calibrated probabilities over ``labels`` (all 12, out_of_scope included)."""
+        return np.array(
+            [self.model.proba(self.model.encode(self.processor.analyse(t))) for t in texts]
+        )
 
     def evidence(self, analysis: Analysis, scores: np.ndarray, label_index: int) -> list[str]:
         """The input's own words that push this cause up most, merged into short phrases."""
@@ -172,22 +101,12 @@ class Analyser:
     def analyse_many(
         self, texts: list[str], top_k: int = 3, today: date | None = None
     ) -> list[dict[str, Any]]:
-        analyses = [self.parts.processor.analyse(t) for t in texts]
-        features = self._features(analyses)
-        probabilities = self.parts.clf.predict_proba(features)
-        return [
-            self._answer(analysis, features[row], probabilities[row], top_k, today)
-            for row, analysis in enumerate(analyses)
-        ]
+        return [self._answer(text, top_k, today) for text in texts]
 
-    def _answer(
-        self,
-        analysis: Analysis,
-        row: sparse.csr_matrix,
-        proba: np.ndarray,
-        top_k: int,
-        today: date | None,
-    ) -> dict[str, Any]:
+    def _answer(self, text: str, top_k: int, today: date | None) -> dict[str, Any]:
+        analysis = self.processor.analyse(text)
+        encoded = self.model.encode(analysis)
+        proba = self.model.proba(encoded)
         in_scope_prob = 1.0 - float(proba[self.oos_index])
         in_scope = in_scope_prob >= self.oos_threshold
         flags = self.flags.find(analysis)
@@ -196,7 +115,7 @@ class Analyser:
         top_cause = None
         if in_scope:
             order = [i for i in np.argsort(-proba, kind="stable") if i != self.oos_index][:top_k]
-            scores = self.token_contributions(analysis, row)
+            scores = self.model.token_scores(encoded, len(analysis.doc))
             for i in order:
                 cause = self.causes[self.labels[i]]
                 causes.append(

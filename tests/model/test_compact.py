@@ -1,0 +1,29 @@
+"""The compact serving model gives the scikit-learn pipeline's probabilities (to 1e-9)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from service.triage import Analyser
+from training.corpus import load_split
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+def test_same_probabilities_as_the_pipeline_over_the_whole_corpus(analyser: Analyser):
+    texts = [ex.text for split in ("train", "test", "triage") for ex in load_split(CORPUS, split)]
+    texts += ["", "   ", "😀", "NO NO NO", "lip " * 300, "a\u00a0b\tc\nd", "ﷺ" * 50]
+    reference = analyser.pipeline.predict_proba(texts)
+    compact = analyser.probabilities(texts)
+    assert compact.shape == reference.shape
+    assert np.max(np.abs(compact - reference)) <= 1e-9
+
+
+def test_token_scores_sum_to_the_centred_logits(analyser: Analyser):
+    analysis = analyser.processor.analyse("my lip twitches after 4 espressos, no cold sores")
+    encoded = analyser.model.encode(analysis)
+    scores = analyser.model.token_scores(encoded, len(analysis.doc))
+    centred = encoded.values @ analyser.model.centred[encoded.indices]
+    np.testing.assert_allclose(scores.sum(axis=0), centred, atol=1e-9)
