@@ -9,7 +9,6 @@ test asserts both give the same probabilities to 1e-9.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -17,6 +16,8 @@ from typing import Any
 import numpy as np
 
 from training.text import Analysis
+
+CACHE_SIZE = 50_000  # distinct tokens whose character n-grams are remembered
 
 
 @dataclass(frozen=True)
@@ -31,23 +32,6 @@ class Encoded:
     owner_share: np.ndarray  # share of the feature's value this occurrence carries
 
 
-def _block(counts: Counter, vocab: dict[str, int], idf: np.ndarray, sublinear: bool, offset: int):
-    """TF-IDF values of one vectorizer block, l2-normalised like TfidfTransformer(norm="l2")."""
-    items = [(vocab[t], c) for t, c in counts.items() if t in vocab]
-    if not items:
-        return np.empty(0, dtype=np.int64), np.empty(0)
-    items.sort()
-    idx = np.fromiter((i for i, _ in items), dtype=np.int64, count=len(items))
-    tf = np.fromiter((c for _, c in items), dtype=np.float64, count=len(items))
-    if sublinear:
-        tf = np.log(tf) + 1.0
-    values = tf * idf[idx]
-    norm = np.sqrt(np.dot(values, values))
-    if norm > 0:
-        values = values / norm
-    return idx + offset, values
-
-
 class CompactLinearModel:
     def __init__(self, pipeline: Any) -> None:
         features = pipeline.named_steps["features"]
@@ -55,15 +39,18 @@ class CompactLinearModel:
         chars = features.transformer_list[1][1]
         if features.transformer_weights:
             raise ValueError("transformer weights are not supported by the compact model")
-        self.word_analyze = words.build_analyzer()
+        if words.token_pattern != r"[^ ]+" or words.ngram_range != (1, 2) or words.lowercase:
+            raise ValueError("the compact model expects the word vectorizer of make_vectorizer()")
+        if chars.analyzer != "char_wb" or chars.norm != "l2" or words.norm != "l2":
+            raise ValueError("the compact model expects char_wb n-grams and l2 norms")
         self.char_analyze = chars.build_analyzer()
         self.word_vocab = words.vocabulary_
         self.char_vocab = chars.vocabulary_
-        self.word_idf = np.asarray(words.idf_)
-        self.char_idf = np.asarray(chars.idf_)
+        self.n_words = len(self.word_vocab)
+        self.idf = np.concatenate([words.idf_, chars.idf_])
         self.word_sublinear = words.sublinear_tf
         self.char_sublinear = chars.sublinear_tf
-        self.n_words = len(self.word_vocab)
+        self._char_cache: dict[str, tuple[int, ...]] = {}
         clf = pipeline.named_steps["clf"]
         calibrated = clf.calibrated_classifiers_[0]
         if len(clf.calibrated_classifiers_) != 1 or calibrated.method != "temperature":
@@ -75,49 +62,62 @@ class CompactLinearModel:
         self.beta = float(calibrated.calibrators[0].beta_)
         self.labels = [str(c) for c in clf.classes_]
 
-    def encode(self, analysis: Analysis) -> Encoded:
-        rendered = " ".join(r for r in analysis.rendered if r)
-        kept = [(i, r) for i, r in enumerate(analysis.rendered) if r]
-        word_counts = Counter(self.word_analyze(rendered))
-        # char_wb n-grams never cross a space, so the text's grams are the sum of its tokens'
-        grams_of = [(i, self.char_analyze(r)) for i, r in kept]
-        char_counts = Counter(g for _, grams in grams_of for g in grams)
-        w_idx, w_val = _block(word_counts, self.word_vocab, self.word_idf, self.word_sublinear, 0)
-        c_idx, c_val = _block(
-            char_counts, self.char_vocab, self.char_idf, self.char_sublinear, self.n_words
-        )
-        indices = np.concatenate([w_idx, c_idx])
-        values = np.concatenate([w_val, c_val])
-        position = {int(f): p for p, f in enumerate(indices)}
+    def _char_features(self, token: str) -> tuple[int, ...]:
+        """Feature indices of a token's character n-grams (in the vocabulary), cached by token."""
+        found = self._char_cache.get(token)
+        if found is None:
+            vocab, offset = self.char_vocab, self.n_words
+            found = tuple(vocab[g] + offset for g in self.char_analyze(token) if g in vocab)
+            if len(self._char_cache) >= CACHE_SIZE:
+                self._char_cache.clear()
+            self._char_cache[token] = found
+        return found
 
+    def encode(self, analysis: Analysis) -> Encoded:
+        """The TF-IDF row of scikit-learn's FeatureUnion, built from the tokens directly.
+
+        Word n-grams are the rendered tokens and their pairs (the word vectorizer splits on
+        spaces, which rendered tokens never contain); character n-grams of ``char_wb`` never cross
+        a space, so the text's grams are the sum of its tokens' grams.
+        """
+        kept = [(i, r) for i, r in enumerate(analysis.rendered) if r]
+        vocab = self.word_vocab
         feats: list[int] = []
         toks: list[int] = []
-        shares: list[float] = []
-        terms = [(r, (i,)) for i, r in kept]
-        terms += [(f"{a} {b}", (i, j)) for (i, a), (j, b) in pairwise(kept)]
-        for term, owners in terms:
-            f = self.word_vocab.get(term)
-            if f is None or f not in position:
-                continue
-            share = 1.0 / word_counts[term] / len(owners)
-            for owner in owners:
-                feats.append(position[f])
-                toks.append(owner)
-                shares.append(share)
-        for i, grams in grams_of:
-            for gram in grams:
-                f = self.char_vocab.get(gram)
-                if f is None or f + self.n_words not in position:
-                    continue
-                feats.append(position[f + self.n_words])
+        weights: list[float] = []
+        for i, r in kept:
+            f = vocab.get(r)
+            if f is not None:
+                feats.append(f)
                 toks.append(i)
-                shares.append(1.0 / char_counts[gram])
+                weights.append(1.0)
+        for (i, a), (j, b) in pairwise(kept):
+            f = vocab.get(f"{a} {b}")
+            if f is not None:
+                feats += (f, f)
+                toks += (i, j)
+                weights += (0.5, 0.5)
+        for i, r in kept:
+            grams = self._char_features(r)
+            feats += grams
+            toks += [i] * len(grams)
+            weights += [1.0] * len(grams)
+        if not feats:
+            empty = np.empty(0, dtype=np.int64)
+            return Encoded(empty, np.empty(0), empty, empty, np.empty(0))
+        indices, inverse = np.unique(np.asarray(feats, dtype=np.int64), return_inverse=True)
+        occurrence = np.asarray(weights)
+        counts = np.bincount(inverse, weights=occurrence)
+        values = np.empty_like(counts)
+        words = indices < self.n_words
+        for block, sublinear in ((words, self.word_sublinear), (~words, self.char_sublinear)):
+            if not block.any():
+                continue
+            tf = np.log(counts[block]) + 1.0 if sublinear else counts[block]
+            v = tf * self.idf[indices[block]]
+            values[block] = v / np.sqrt(np.dot(v, v))
         return Encoded(
-            indices,
-            values,
-            np.asarray(feats, dtype=np.int64),
-            np.asarray(toks, dtype=np.int64),
-            np.asarray(shares, dtype=np.float64),
+            indices, values, inverse, np.asarray(toks, dtype=np.int64), occurrence / counts[inverse]
         )
 
     def proba(self, encoded: Encoded) -> np.ndarray:

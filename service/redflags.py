@@ -77,8 +77,15 @@ class RedFlagMatcher:
                     for alt in s.rstrip("?").split("|")
                 )
             self.matchers[flag.id] = matcher
+        # every word that some pattern of the flag requires: a quick "certainly not" test
+        self.anchors = {
+            flag_id: frozenset().union(*(alts for pattern in patterns for alts in pattern))
+            for flag_id, patterns in self.required.items()
+        }
 
     def _possible(self, flag_id: str, words: set[str]) -> bool:
+        if self.anchors[flag_id].isdisjoint(words):
+            return False
         return any(
             all(not alternatives.isdisjoint(words) for alternatives in pattern)
             for pattern in self.required[flag_id]
@@ -99,7 +106,7 @@ class RedFlagMatcher:
     def find(self, analysis: Analysis) -> list[FlagHit]:
         """One hit per flag: its shortest undenied match, in the order flags appear in the text."""
         best: dict[str, tuple[int, int]] = {}
-        words = set(analysis.lemmas) | {t.lower_ for t in analysis.doc}
+        words = set(analysis.lemmas).union(analysis.lower)
         for flag_id, matcher in self.matchers.items():
             if not self._possible(flag_id, words):
                 continue
@@ -110,10 +117,9 @@ class RedFlagMatcher:
                 if current is None or (end - start, start) < (current[1] - current[0], current[0]):
                     best[flag_id] = (start, end)
         hits = []
-        doc = analysis.doc
         for flag_id, (start, end) in sorted(best.items(), key=lambda item: item[1]):
             flag = self.flags[flag_id]
-            char_start, char_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+            char_start, char_end = analysis.starts[start], analysis.ends[end - 1]
             hits.append(
                 FlagHit(
                     id=flag.id,

@@ -77,12 +77,11 @@ class TimelineReader:
         """The longest stated duration counts: under-reading one would under-triage."""
         days = self.duration_days(analysis.text, today or date.today())
         marks: dict[str, str] = {}
-        doc = analysis.doc
-        for match_id, start, end in self.matcher(doc):
+        for match_id, start, end in self.matcher(analysis.doc):
             kind = self.vocab.strings[match_id]
             if kind in marks or any(analysis.negated[i] for i in range(start, end)):
                 continue
-            marks[kind] = analysis.text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1].text)]
+            marks[kind] = analysis.span_text(start, end)
         onset, onset_text = None, None
         if "sudden" in marks:
             onset, onset_text = "sudden", marks["sudden"]

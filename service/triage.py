@@ -56,43 +56,32 @@ class Analyser:
         )
 
     def evidence(self, analysis: Analysis, scores: np.ndarray, label_index: int) -> list[str]:
-        """The input's own words that push this cause up most, merged into short phrases."""
-        doc = analysis.doc
+        """The input's own words that push this cause up most, merged into short phrases.
+
+        Denied words ("no cold sores") and stop words are never evidence; a number right before a
+        chosen word stays with it ("four espressos").
+        """
         column = scores[:, label_index]
         eligible = [
             i
-            for i in range(len(doc))
-            if column[i] > 0
-            and analysis.rendered[i]
-            and not analysis.negated[i]
-            and not doc[i].is_stop
-            and not doc[i].is_punct
+            for i, r in enumerate(analysis.rendered)
+            if r and column[i] > 0 and not analysis.negated[i] and not analysis.is_stop[i]
         ]
         if not eligible:
             return []
-        strongest = max(column[i] for i in eligible)
-        chosen = sorted(
-            (i for i in eligible if column[i] >= EVIDENCE_MIN_SHARE * strongest),
-            key=lambda i: -column[i],
-        )[:MAX_EVIDENCE]
-        chosen_set = set(chosen)
-        for i in list(chosen_set):  # "four espressos": keep the number with its noun
-            if i > 0 and doc[i - 1].like_num:
-                chosen_set.add(i - 1)
-        spans: list[tuple[float, int, int]] = []
+        floor = EVIDENCE_MIN_SHARE * max(column[i] for i in eligible)
+        chosen = sorted((i for i in eligible if column[i] >= floor), key=lambda i: -column[i])
+        chosen_set = set(chosen[:MAX_EVIDENCE])
+        chosen_set |= {i - 1 for i in chosen_set if i > 0 and analysis.like_num[i - 1]}
+        spans: list[list] = []  # [weight, start, end)
         for i in sorted(chosen_set):
             if spans and spans[-1][2] == i:
-                weight, start, _ = spans[-1]
-                spans[-1] = (max(weight, column[i]), start, i + 1)
+                spans[-1][0] = max(spans[-1][0], column[i])
+                spans[-1][2] = i + 1
             else:
-                spans.append((column[i], i, i + 1))
-        spans.sort(key=lambda s: -s[0])
-        out = []
-        for _, start, end in spans:
-            char_start = doc[start].idx
-            char_end = doc[end - 1].idx + len(doc[end - 1].text)
-            out.append(analysis.text[char_start:char_end])
-        return out
+                spans.append([column[i], i, i + 1])
+        spans.sort(key=lambda span: -span[0])
+        return [analysis.span_text(start, end) for _, start, end in spans]
 
     # -- whole answer ---------------------------------------------------------------------------
     def analyse(self, text: str, top_k: int = 3, today: date | None = None) -> dict[str, Any]:
@@ -115,7 +104,7 @@ class Analyser:
         top_cause = None
         if in_scope:
             order = [i for i in np.argsort(-proba, kind="stable") if i != self.oos_index][:top_k]
-            scores = self.model.token_scores(encoded, len(analysis.doc))
+            scores = self.model.token_scores(encoded, len(analysis.rendered))
             for i in order:
                 cause = self.causes[self.labels[i]]
                 causes.append(

@@ -46,7 +46,17 @@ class Analysis:
     # index of the trigger token that opened the negated scope a token is in, -1 when none
     neg_trigger: list[int]
     is_trigger: list[bool]
+    # per-token attributes read once from the doc (iterating a Doc builds Token objects: slow)
+    lower: list[str] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # character offsets of each token
+    ends: list[int] = field(default_factory=list)
+    is_stop: list[bool] = field(default_factory=list)
+    like_num: list[bool] = field(default_factory=list)
     rendered: list[str | None] = field(default_factory=list)  # feature form, None when dropped
+
+    def span_text(self, start: int, end: int) -> str:
+        """The input's own characters for tokens [start, end): an exact substring."""
+        return self.text[self.starts[start] : self.ends[end - 1]]
 
 
 class TextAnalyzer:
@@ -75,17 +85,35 @@ class TextAnalyzer:
             token.lemma_ = self.lemma_of(token.norm_)
         return doc
 
+    def _token_table(self, doc: Doc) -> list[tuple]:
+        return [
+            (
+                self.lemma_of(t.norm_),
+                t.lower_,
+                t.idx,
+                t.idx + len(t.text),
+                t.is_punct,
+                t.is_space,
+                t.is_stop,
+                t.like_num,
+            )
+            for t in doc
+        ]
+
     def phrase_doc(self, phrase: str) -> Doc:
         """A lexicon phrase as a doc with lemmas, for PhraseMatcher patterns on LEMMA."""
         return self.make_doc(phrase.lower())
 
     def analyse(self, text: str) -> Analysis:
-        doc = self.make_doc(text)
+        doc = self.nlp.make_doc(text)
+        table = self._token_table(doc)
+        for token, row in zip(doc, table, strict=True):
+            token.lemma_ = row[0]  # the Matchers read lemmas from the doc
         n = len(doc)
-        lemmas = [t.lemma_ for t in doc]
+        lemmas = [row[0] for row in table]
         negated, hypothetical = [False] * n, [False] * n
         neg_trigger, is_trigger = [-1] * n, [False] * n
-        stops = [t.is_punct for t in doc]
+        stops = [row[4] for row in table]
         spans: dict[str, list[tuple[int, int]]] = {
             "triggers": [],
             "pseudo": [],
@@ -111,17 +139,28 @@ class TextAnalyzer:
                     if kind == "triggers" and neg_trigger[i] < 0:
                         neg_trigger[i] = start
                     i += 1
-        analysis = Analysis(text, doc, lemmas, negated, hypothetical, neg_trigger, is_trigger)
-        analysis.rendered = [self._render_token(analysis, i) for i in range(n)]
-        return analysis
-
-    @staticmethod
-    def _render_token(analysis: Analysis, i: int) -> str | None:
-        token = analysis.doc[i]
-        if token.is_punct or token.is_space:
-            return None
-        form = NUMBER if token.like_num else analysis.lemmas[i]
-        return NEG_PREFIX + form if analysis.negated[i] else form
+        rendered: list[str | None] = []
+        for i, (lemma, _, _, _, punct, space, _, num) in enumerate(table):
+            if punct or space:
+                rendered.append(None)
+                continue
+            form = NUMBER if num else lemma
+            rendered.append(NEG_PREFIX + form if negated[i] else form)
+        return Analysis(
+            text=text,
+            doc=doc,
+            lemmas=lemmas,
+            negated=negated,
+            hypothetical=hypothetical,
+            neg_trigger=neg_trigger,
+            is_trigger=is_trigger,
+            lower=[row[1] for row in table],
+            starts=[row[2] for row in table],
+            ends=[row[3] for row in table],
+            is_stop=[row[6] for row in table],
+            like_num=[row[7] for row in table],
+            rendered=rendered,
+        )
 
     @staticmethod
     def render(analysis: Analysis) -> str:
