@@ -21,6 +21,9 @@ $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# the browser test drives Debian's Chromium (Playwright's own browser download is not reachable)
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq chromium >/dev/null) || echo "no Chromium: the browser test will skip"
 	touch $@
 
 install: $(INSTALLED)  ## create .venv and install the project with its dev extras
@@ -42,6 +45,7 @@ evaluate: $(TRAINED)  ## write reports/ and stop on a failed quality gate
 	$(BIN)/python -m training.evaluate
 
 bench: $(TRAINED)  ## run the benchmarks into benchmarks/results.json
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m benchmarks.run
 
 lint: $(INSTALLED)  ## ruff check and format check

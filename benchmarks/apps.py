@@ -1,0 +1,43 @@
+"""The two reference apps the service is measured against, in the same run and load.
+
+``bare``: a FastAPI endpoint that parses nothing and returns a constant JSON; the ceiling of the
+HTTP layer. ``sklearn``: the trained scikit-learn pipeline called per request behind the same
+kind of endpoint; what serving would cost without the compact model.
+Both are ASGI factories: ``uvicorn --factory benchmarks.apps:bare``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+
+CONSTANT = {"in_scope": True, "causes": [{"id": "caffeine", "confidence": 0.9}]}
+
+
+def bare() -> FastAPI:
+    app = FastAPI()
+
+    @app.post("/v1/predict")
+    async def predict() -> dict:
+        return CONSTANT
+
+    return app
+
+
+def sklearn() -> FastAPI:
+    from training import artifact
+
+    models = Path(os.environ.get("TRIAGE_MODELS_DIR", "models"))
+    pipeline = artifact.load(artifact.newest(models)).bundle["pipeline"]
+    app = FastAPI()
+
+    @app.post("/v1/predict")
+    async def predict(request: Request) -> dict:
+        body = await request.json()
+        proba = pipeline.predict_proba([body["text"]])[0]
+        best = int(proba.argmax())
+        return {"id": str(pipeline.classes_[best]), "confidence": float(proba[best])}
+
+    return app

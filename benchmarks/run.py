@@ -1,0 +1,320 @@
+"""``make bench``: speed, memory and soak figures, as ratios against baselines in the same run.
+
+HTTP figures use wrk (Debian's package) with the same script, threads and connections against
+three servers started one after another, each pinned to core 0 while wrk runs on core 1:
+a bare FastAPI endpoint, the service, and the plain scikit-learn pipeline. Results go to
+``benchmarks/results.json`` and ``benchmarks/results.md``. Never run as a test: timings depend on
+the machine, so only the ratios and targets below mean anything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from service.triage import Analyser
+from training import artifact
+from training.corpus import load_split
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+PYTHON = sys.executable
+WRK_SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = 16
+SOAK_REQUESTS = 50_000
+TARGETS = {
+    "service_vs_bare": (">=", 0.6),
+    "service_vs_sklearn": (">=", 5.0),
+    "in_process_median_us": ("<=", 250.0),
+    "batch_texts_per_s": (">=", 10_000.0),
+    "cold_start_s": ("<=", 2.0),
+    "peak_rss_mb": ("<=", 200.0),
+    "soak_errors": ("<=", 0),
+    "soak_rss_growth": ("<", 0.10),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 30.0, method: str = "GET") -> float:
+    """Seconds until ``url`` answers 200."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        try:
+            request = urllib.request.Request(url, method=method)
+            with urllib.request.urlopen(request, timeout=1) as response:
+                if response.status == 200:
+                    return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.01)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+def start(target: list[str], port: int, workers: int = 1, core: str = "0") -> subprocess.Popen:
+    command = [
+        "taskset",
+        "-c",
+        core,
+        PYTHON,
+        "-m",
+        "uvicorn",
+        *target,
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--workers",
+        str(workers),
+    ]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def wrk(port: int, seconds: int, connections: int = CONNECTIONS, threads: int = 1) -> dict:
+    out = subprocess.run(
+        [
+            "taskset",
+            "-c",
+            "1",
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "-s",
+            str(HERE / "post.lua"),
+            f"http://127.0.0.1:{port}/v1/predict",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    errors = int(non2xx.group(1)) if non2xx else 0
+    if socket_errors:
+        errors += sum(int(g) for g in socket_errors.groups())
+    return {"requests_per_s": rate, "requests": total, "errors": errors}
+
+
+def rss_mb(pid: int, key: str = "VmRSS") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def http_figures(env_port: dict) -> dict:
+    figures = {}
+    for name, target in (
+        ("bare", ["--factory", "benchmarks.apps:bare"]),
+        ("service", ["service.app:app"]),
+        ("sklearn", ["--factory", "benchmarks.apps:sklearn"]),
+    ):
+        port = free_port()
+        server = start(target, port)
+        try:
+            wait_http(f"http://127.0.0.1:{port}/openapi.json")
+            wrk(port, 2)  # warm-up
+            figures[name] = wrk(port, WRK_SECONDS)
+            figures[name]["peak_rss_mb"] = rss_mb(server.pid, "VmHWM")
+        finally:
+            stop(server)
+        print(f"  {name:8s} {figures[name]['requests_per_s']:9.0f} req/s", flush=True)
+    return figures
+
+
+def in_process(analyser: Analyser, texts: list[str]) -> dict:
+    for text in texts[:200]:
+        analyser.analyse(text)
+    timings = []
+    for _ in range(3):
+        for text in texts:
+            started = time.perf_counter_ns()
+            analyser.analyse(text)
+            timings.append((time.perf_counter_ns() - started) / 1000)
+    timings.sort()
+    batch_texts = texts * 5
+    started = time.perf_counter()
+    for i in range(0, len(batch_texts), 256):
+        analyser.analyse_many(batch_texts[i : i + 256])
+    batch_rate = len(batch_texts) / (time.perf_counter() - started)
+    return {
+        "median_us": statistics.median(timings),
+        "p99_us": timings[int(len(timings) * 0.99)],
+        "batch_texts_per_s": batch_rate,
+    }
+
+
+def cold_start() -> float:
+    port = free_port()
+    started = time.perf_counter()
+    server = start(["service.app:app"], port)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/ready")
+        return time.perf_counter() - started
+    finally:
+        stop(server)
+
+
+def soak() -> dict:
+    """50,000 requests at 32 connections against 2 uvicorn workers: errors and RSS growth."""
+    port = free_port()
+    server = start(["service.app:app"], port, workers=2, core="0")
+    try:
+        wait_http(f"http://127.0.0.1:{port}/ready")
+        warm = wrk(port, 3, connections=32, threads=2)
+        workers = children(server.pid)
+        before = sum(rss_mb(p) for p in workers)
+        seconds = max(5, int(SOAK_REQUESTS / max(warm["requests_per_s"], 1)) + 2)
+        run = wrk(port, seconds, connections=32, threads=2)
+        after = sum(rss_mb(p) for p in workers)
+    finally:
+        stop(server)
+    return {
+        "requests": run["requests"],
+        "errors": run["errors"],
+        "requests_per_s": run["requests_per_s"],
+        "rss_before_mb": before,
+        "rss_after_mb": after,
+        "rss_growth": (after - before) / before if before else 0.0,
+    }
+
+
+def main() -> int:
+    model_dir = artifact.newest(ROOT / "models")
+    if model_dir is None:
+        print("no model: run `make train` first", file=sys.stderr)
+        return 1
+    loaded = artifact.load(model_dir)
+    analyser = Analyser.from_loaded(loaded)
+    texts = [ex.text for split in ("test", "triage") for ex in load_split(ROOT / "corpus", split)]
+    print("in-process analysis ...", flush=True)
+    local = in_process(analyser, texts)
+    print("cold start ...", flush=True)
+    cold = statistics.median(cold_start() for _ in range(3))
+    print("HTTP throughput (wrk) ...", flush=True)
+    http = http_figures({})
+    print("soak ...", flush=True)
+    soaked = soak()
+    figures = {
+        "service_vs_bare": http["service"]["requests_per_s"] / http["bare"]["requests_per_s"],
+        "service_vs_sklearn": http["service"]["requests_per_s"] / http["sklearn"]["requests_per_s"],
+        "in_process_median_us": local["median_us"],
+        "batch_texts_per_s": local["batch_texts_per_s"],
+        "cold_start_s": cold,
+        "peak_rss_mb": http["service"]["peak_rss_mb"],
+        "soak_errors": soaked["errors"],
+        "soak_rss_growth": soaked["rss_growth"],
+    }
+    checks = {
+        name: (
+            figures[name] >= bound
+            if op == ">="
+            else figures[name] <= bound
+            if op == "<="
+            else figures[name] < bound
+        )
+        for name, (op, bound) in TARGETS.items()
+    }
+    results = {
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "processor": platform.processor() or platform.machine(),
+        },
+        "model_version": loaded.version,
+        "figures": figures,
+        "targets": {k: {"op": op, "bound": b, "met": checks[k]} for k, (op, b) in TARGETS.items()},
+        "http": http,
+        "in_process": local,
+        "soak": soaked,
+        "training_seconds": loaded.meta.get("training", {}).get("seconds"),
+        "artifact_mb": (model_dir / artifact.MODEL_FILE).stat().st_size / 1e6,
+    }
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    table = markdown(results)
+    (HERE / "results.md").write_text(table + "\n")
+    print(table)
+    missed = [k for k, ok in checks.items() if not ok]
+    if missed:
+        print(f"targets missed: {', '.join(missed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def markdown(results: dict) -> str:
+    f, http, soaked = results["figures"], results["http"], results["soak"]
+    rows = [
+        ("bare FastAPI endpoint", f"{http['bare']['requests_per_s']:.0f} req/s", "baseline"),
+        (
+            "service `/v1/predict`",
+            f"{http['service']['requests_per_s']:.0f} req/s",
+            f"{f['service_vs_bare']:.2f}× bare (target ≥ 0.6×)",
+        ),
+        (
+            "plain scikit-learn pipeline endpoint",
+            f"{http['sklearn']['requests_per_s']:.0f} req/s",
+            f"service is {f['service_vs_sklearn']:.1f}× this (target ≥ 5×)",
+        ),
+        (
+            "whole analysis of one text, in process",
+            f"median {results['in_process']['median_us']:.0f} µs, "
+            f"p99 {results['in_process']['p99_us']:.0f} µs",
+            "target median ≤ 250 µs",
+        ),
+        ("batch throughput, one core", f"{f['batch_texts_per_s']:.0f} texts/s", "target ≥ 10,000"),
+        ("cold start to `/ready` 200", f"{f['cold_start_s']:.2f} s", "target ≤ 2 s"),
+        ("peak RSS of the service", f"{f['peak_rss_mb']:.0f} MB", "target ≤ 200 MB"),
+        (
+            "soak: 2 workers, 32 connections",
+            f"{soaked['requests']} requests, {soaked['errors']} errors",
+            f"RSS growth {soaked['rss_growth'] * 100:.1f} % (target < 10 %)",
+        ),
+        ("training time", f"{results['training_seconds']} s", ""),
+        ("artifact size", f"{results['artifact_mb']:.1f} MB", ""),
+    ]
+    lines = [
+        f"Machine: {results['machine']['platform']}, {results['machine']['cpus']} CPUs, "
+        f"Python {results['machine']['python']}; model {results['model_version']}",
+        "",
+        "| measure | result | against |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

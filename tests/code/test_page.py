@@ -1,0 +1,100 @@
+"""The page for people, in a real headless Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from service.app import create_app
+from service.deps import get_analyser
+from service.settings import Settings
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def base_url(analyser):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("no Chromium on this machine (make install installs Debian's chromium as root)")
+    app = create_app(Settings(models_dir=Path("/nonexistent")), load_model=False)
+    app.dependency_overrides[get_analyser] = lambda: analyser
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def page(base_url):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 390, "height": 844})  # a narrow phone
+        page = context.new_page()
+        yield page
+        browser.close()
+
+
+def ask(page, base_url: str, text: str) -> None:
+    page.goto(base_url + "/")
+    page.get_by_label("What is happening?").fill(text)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the button, reached with the keyboard
+    page.wait_for_selector("#result:not([hidden]), #error:not([hidden])")
+
+
+def test_answer_shows_banner_causes_and_evidence(page, base_url):
+    ask(page, base_url, "my top lip keeps jumping since I quit smoking")
+    banner = page.locator("#banner")
+    assert "level-self_care" in banner.get_attribute("class")
+    assert "Self care" in page.locator("#level").inner_text()
+    causes = page.locator("#causes li")
+    assert causes.count() == 3
+    assert "Nicotine" in causes.first.inner_text()
+    assert page.locator("#highlighted mark").count() >= 1
+    assert "not a diagnosis" in page.locator("#disclaimer").inner_text().lower()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "page-self-care.png"), full_page=True)
+
+
+def test_red_flag_shows_the_emergency_banner(page, base_url):
+    ask(page, base_url, "my face is drooping on one side and I can't lift my left arm")
+    assert "level-emergency" in page.locator("#banner").get_attribute("class")
+    assert "emergency services" in page.locator("#level").inner_text().lower()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "page-emergency.png"), full_page=True)
+
+
+def test_empty_text_is_explained_in_words(page, base_url):
+    page.goto(base_url + "/")
+    page.locator("#submit").click()
+    error = page.locator("#error")
+    error.wait_for(state="visible")
+    assert "cannot be empty" in error.inner_text()

@@ -1,0 +1,66 @@
+"""The evaluation gates stop a worse model with a clear reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from training import artifact
+from training.corpus import load_split
+from training.evaluate import check_gates, evaluate, main
+from training.train import fit_bundle, subsample
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def weak_model_dir(knowledge, tmp_path_factory) -> Path:
+    """Trained on a tenth of the training split: the deliberately weakened model."""
+    train = subsample(load_split(CORPUS, "train"), 0.1)
+    bundle, _ = fit_bundle(train, knowledge, folds=2)
+    labels = [str(c) for c in bundle["pipeline"].classes_]
+    meta = {
+        "labels": labels,
+        "oos_threshold": bundle["oos_threshold"],
+        "training": {"examples": len(train)},
+    }
+    return artifact.save(bundle, tmp_path_factory.mktemp("weak"), meta)
+
+
+@pytest.mark.slow
+def test_weakened_model_fails_a_gate(weak_model_dir: Path, tmp_path: Path, capsys):
+    metrics, failures = evaluate(
+        CORPUS, weak_model_dir, tmp_path / "reports", with_comparison=False
+    )
+    assert failures, metrics["heldout"]
+    assert any("heldout." in f and "gate needs" in f for f in failures)
+    assert (tmp_path / "reports" / "report.md").exists()
+    assert (tmp_path / "reports" / "confusion_matrix.png").stat().st_size > 1000
+    assert (weak_model_dir / "MODEL_CARD.md").exists()
+    code = main(["--model", str(weak_model_dir), "--reports", str(tmp_path / "r2"), "--no-compare"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("quality gate failed: ")
+
+
+@pytest.mark.slow
+def test_trained_model_passes_the_gates(trained_model_dir: Path, tmp_path: Path):
+    _metrics, failures = evaluate(
+        CORPUS, trained_model_dir, tmp_path / "reports", with_comparison=False
+    )
+    assert not failures, failures
+
+
+def test_gate_lines_say_metric_value_and_bound():
+    metrics = {
+        "heldout": {
+            "top1_accuracy": 0.5,
+            "top3_accuracy": 1,
+            "macro_f1": 1,
+            "oos_recall": 1,
+            "false_reject_rate": 0,
+        },
+        "triage": {"emergency_recall": 1, "under_triage_rate": 0, "exact_rate": 1},
+    }
+    assert check_gates(metrics) == ["heldout.top1_accuracy = 0.500, gate needs >= 0.85"]
