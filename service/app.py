@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,11 +16,26 @@ from fastapi.staticfiles import StaticFiles
 from service.logs import configure_logging
 from service.metrics import make_metrics
 from service.middleware import BodyLimitMiddleware, ObservabilityMiddleware
-from service.model import load_analyser
+from service.model import no_model_reason, verified_model_dir
 from service.routes import STATIC, router
 from service.settings import Settings
+from service.triage import Analyser
+from training import artifact
 
 logger = logging.getLogger("service")
+
+
+async def _load(app: FastAPI, path: Path) -> None:
+    try:
+        loaded = await asyncio.to_thread(artifact.load, path)
+        analyser = await asyncio.to_thread(Analyser.from_loaded, loaded)
+    except Exception as exc:  # a verified file that still fails to load: say so, stay unready
+        app.state.not_ready_reason = f"the model failed to load: {exc}"
+        logger.error("model failed to load", extra={"reason": str(exc)})
+        return
+    app.state.analyser = analyser
+    app.state.metrics.model.info({"version": analyser.version})
+    logger.info("model loaded", extra={"model_version": analyser.version})
 
 
 def create_app(settings: Settings | None = None, load_model: bool = True) -> FastAPI:
@@ -27,15 +44,20 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fas
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        """Verify the model before serving (refuse to start on a bad file), then load it in a
+        thread while /health already answers and /ready says 503."""
         configure_logging(settings.log_level)
+        loading = None
         if load_model:
-            app.state.analyser, app.state.not_ready_reason = load_analyser(settings)
-            if app.state.analyser is not None:
-                app.state.metrics.model.info({"version": app.state.analyser.version})
-                logger.info("model loaded", extra={"model_version": app.state.analyser.version})
-            else:
+            path = verified_model_dir(settings)
+            if path is None:
+                app.state.not_ready_reason = no_model_reason(settings)
                 logger.warning("no model", extra={"reason": app.state.not_ready_reason})
+            else:
+                loading = asyncio.create_task(_load(app, path))
         yield
+        if loading is not None and not loading.done():
+            loading.cancel()
 
     app = FastAPI(
         title="Lip and facial twitching triage",

@@ -1,24 +1,37 @@
-"""Finding and loading the model for the service: the newest verified artifact under models/."""
+"""Finding, verifying and loading the model for the service: the newest artifact under models/."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from service.settings import Settings
 from service.triage import Analyser
 from training import artifact
 
 
-def model_dir(settings: Settings):
+def model_dir(settings: Settings) -> Path | None:
     return settings.model_path or artifact.newest(settings.models_dir)
 
 
-def load_analyser(settings: Settings) -> tuple[Analyser | None, str]:
-    """(analyser, "") when a model is there; (None, reason) when there is none yet.
+def verified_model_dir(settings: Settings) -> Path | None:
+    """The model folder after its checksum and library versions are checked; None when none.
 
-    A model that is there but fails verification raises ModelIntegrityError: the service must
-    refuse to start rather than serve an untrusted or mismatched file.
+    Raises ModelIntegrityError: the service must refuse to start rather than serve an untrusted or
+    mismatched file.
     """
     path = model_dir(settings)
+    if path is not None:
+        artifact.verify(path)
+    return path
+
+
+def no_model_reason(settings: Settings) -> str:
+    return f"no model under {settings.models_dir}/: run `make train`"
+
+
+def load_analyser(settings: Settings) -> tuple[Analyser | None, str]:
+    """(analyser, "") when a model is there; (None, reason) when there is none yet."""
+    path = verified_model_dir(settings)
     if path is None:
-        return None, f"no model under {settings.models_dir}/: run `make train`"
-    loaded = artifact.load(path)
-    return Analyser.from_loaded(loaded), ""
+        return None, no_model_reason(settings)
+    return Analyser.from_loaded(artifact.load(path)), ""

@@ -65,7 +65,11 @@ class Analyser:
         eligible = [
             i
             for i, r in enumerate(analysis.rendered)
-            if r and column[i] > 0 and not analysis.negated[i] and not analysis.is_stop[i]
+            if r
+            and column[i] > 0
+            and not analysis.negated[i]
+            and not analysis.is_stop[i]
+            and not analysis.like_num[i]
         ]
         if not eligible:
             return []

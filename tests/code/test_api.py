@@ -223,3 +223,31 @@ def test_json_logs(client: TestClient, capsys):
     record.request_id = "r1"
     line = json.loads(JsonFormatter().format(record))
     assert line["request_id"] == "r1" and line["message"] == "request"
+
+
+def test_ready_is_503_while_the_model_loads(trained_model_dir: Path, monkeypatch):
+    import threading
+    import time
+
+    import service.app as app_module
+
+    release = threading.Event()
+    real = app_module.Analyser.from_loaded
+
+    def slow_load(loaded):
+        release.wait(timeout=30)
+        return real(loaded)
+
+    monkeypatch.setattr(app_module.Analyser, "from_loaded", staticmethod(slow_load))
+    app = create_app(Settings(models_dir=trained_model_dir.parent))
+    with TestClient(app) as c:
+        assert c.get("/health").status_code == 200
+        response = c.get("/ready")
+        assert response.status_code == 503 and "loading" in response.json()["detail"]
+        release.set()
+        for _ in range(300):
+            if c.get("/ready").status_code == 200:
+                break
+            time.sleep(0.02)
+        assert c.get("/ready").json()["status"] == "ready"
+        assert c.post("/v1/predict", json={"text": "lip twitch after coffee"}).status_code == 200
