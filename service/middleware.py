@@ -115,9 +115,10 @@ class ObservabilityMiddleware:
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")
-            path = getattr(route, "path", None) or "unmatched"
-            method = scope.get("method", "")
             status = status_holder["status"]
+            # route templates only, never raw paths: raw paths would make label values unbounded
+            path = getattr(route, "path", None) or ("not_found" if status == 404 else "other")
+            method = scope.get("method", "")
             self.metrics.requests.labels(route=path, method=method, status=str(status)).inc()
             self.metrics.latency.labels(route=path, method=method).observe(elapsed)
             logger.info(

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 MAX_TEXT_CHARS = 5000
+_VISIBLE = re.compile(r"\S")
 MAX_BATCH = 256
 
 LevelName = Literal["self_care", "see_doctor", "urgent", "emergency"]
 
 
 def _meaningful(text: str) -> str:
-    if not text.strip():
+    if not _VISIBLE.search(text):  # the same test as the schema's pattern
         raise ValueError("text is empty or only whitespace; describe what is happening")
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
         raise ValueError("text contains invalid Unicode (unpaired surrogates)")
@@ -24,6 +26,8 @@ Text = Annotated[
     str,
     StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS),
     AfterValidator(_meaningful),
+    # documents "not only whitespace" in the schema; _meaningful enforces it with a clear message
+    Field(json_schema_extra={"pattern": _VISIBLE.pattern}),
 ]
 
 

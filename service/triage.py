@@ -7,6 +7,7 @@ evaluate`` and the tests all call ``Analyser.analyse``, so what is measured is w
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
@@ -115,7 +116,8 @@ class Analyser:
                     {
                         "id": cause.id,
                         "name": cause.name,
-                        "confidence": round(float(proba[i]), 4),
+                        # rounded down, so the listed confidences never sum above 1
+                        "confidence": math.floor(float(proba[i]) * 10_000) / 10_000,
                         "evidence": self.evidence(analysis, scores, i),
                     }
                 )

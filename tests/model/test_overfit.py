@@ -13,53 +13,73 @@ from training.train import fit_bundle
 
 TINY = {
     "caffeine": [
+        "cola and coffee twitching lip",
         "six coffees and my lip twitches",
         "energy drinks all day, lip jumping",
         "espresso twitch",
     ],
     "smoking_withdrawal": [
+        "gave up vaping lip jumps",
         "quit smoking, lip twitches",
         "stopped cigarettes last week twitch",
         "no more nicotine twitch",
     ],
     "electrolyte_imbalance": [
+        "diarrhoea and sweating cramps twitch",
         "low potassium cramps twitch",
         "dehydrated after vomiting lip",
         "water pills magnesium low",
     ],
     "stress": [
+        "deadline pressure and no sleep twitch",
         "exams stress lip twitch",
         "anxious and not sleeping twitch",
         "burnout at work twitch",
     ],
-    "herpes": ["cold sore blister on lip", "tingling then blisters lip", "herpes lip burning"],
+    "herpes": [
+        "fever blister coming on lip",
+        "cold sore blister on lip",
+        "tingling then blisters lip",
+        "herpes lip burning",
+    ],
     "bells_palsy": [
+        "face paralysed on the left side",
         "half my face droops",
         "cannot close one eye face weak",
         "drooling one side face numb",
     ],
     "hypoparathyroidism": [
+        "calcium tablets for tingling lips",
         "low calcium tingling mouth",
         "after thyroid surgery tingling hands",
         "parathyroid low cramps",
     ],
     "parkinsons": [
+        "shaking chin and slow walking",
         "tremor in hands and jaw",
         "slow stiff shuffling tremor",
         "soft voice tremor lips",
     ],
     "als": [
+        "muscles wasting and twitching for a year",
         "weakness spreading over months",
         "slurred speech getting worse months",
         "twitching everywhere weak arms",
     ],
     "hemifacial_spasm": [
+        "half face spasms eye to mouth",
         "one side eyelid to cheek spasm",
         "left face twitch spreading months",
         "eye squeezes cheek pulls",
     ],
-    "tourette": ["tics since childhood", "vocal tics and urge", "blinking tics hold back"],
+    "tourette": [
+        "throat clearing tic since school",
+        "tics since childhood",
+        "vocal tics and urge",
+        "blinking tics hold back",
+    ],
     "out_of_scope": [
+        "best pizza in town",
         "tax return question",
         "football score today",
         "recipe for bread",
