@@ -30,7 +30,7 @@ ROOT = HERE.parent
 PYTHON = sys.executable
 WRK_SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = 16
-SOAK_REQUESTS = 50_000
+SOAK_REQUESTS = int(os.environ.get("BENCH_SOAK_REQUESTS", "50000"))
 TARGETS = {
     "service_vs_bare": (">=", 0.6),
     "service_vs_sklearn": (">=", 5.0),
@@ -81,7 +81,8 @@ def start(target: list[str], port: int, workers: int = 1, core: str = "0") -> su
         "--workers",
         str(workers),
     ]
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # the service's JSON access log goes to /dev/null: a pipe nobody reads would fill and block it
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -144,7 +145,8 @@ def http_figures(env_port: dict) -> dict:
         port = free_port()
         server = start(target, port)
         try:
-            wait_http(f"http://127.0.0.1:{port}/openapi.json")
+            ready = "/ready" if name == "service" else "/openapi.json"
+            wait_http(f"http://127.0.0.1:{port}{ready}")
             wrk(port, 2)  # warm-up
             figures[name] = wrk(port, WRK_SECONDS)
             figures[name]["peak_rss_mb"] = rss_mb(server.pid, "VmHWM")
