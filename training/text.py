@@ -86,19 +86,26 @@ class TextAnalyzer:
         return doc
 
     def _token_table(self, doc: Doc) -> list[tuple]:
-        return [
-            (
-                self.lemma_of(t.norm_),
-                t.lower_,
-                t.idx,
-                t.idx + len(t.text),
-                t.is_punct,
-                t.is_space,
-                t.is_stop,
-                t.like_num,
+        """One pass over the doc: set each token's lemma (the Matchers read it) and keep the
+        attributes the rest of the analysis needs as plain Python values."""
+        table = []
+        for t in doc:
+            lemma = self.lemma_of(t.norm_)
+            t.lemma_ = lemma
+            start = t.idx
+            table.append(
+                (
+                    lemma,
+                    t.lower_,
+                    start,
+                    start + len(t.text),
+                    t.is_punct,
+                    t.is_space,
+                    t.is_stop,
+                    t.like_num,
+                )
             )
-            for t in doc
-        ]
+        return table
 
     def phrase_doc(self, phrase: str) -> Doc:
         """A lexicon phrase as a doc with lemmas, for PhraseMatcher patterns on LEMMA."""
@@ -107,8 +114,6 @@ class TextAnalyzer:
     def analyse(self, text: str) -> Analysis:
         doc = self.nlp.make_doc(text)
         table = self._token_table(doc)
-        for token, row in zip(doc, table, strict=True):
-            token.lemma_ = row[0]  # the Matchers read lemmas from the doc
         n = len(doc)
         lemmas = [row[0] for row in table]
         negated, hypothetical = [False] * n, [False] * n
