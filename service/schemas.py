@@ -8,7 +8,11 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 MAX_TEXT_CHARS = 5000
-_VISIBLE = re.compile(r"\S")
+# A character that is not white space, spelled out so that Python and the ECMAScript regexes of
+# JSON Schema agree on it (their \s differ on U+001C-001F, U+0085 and U+FEFF).
+_VISIBLE = re.compile(
+    "[^\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+)
 MAX_BATCH = 256
 
 LevelName = Literal["self_care", "see_doctor", "urgent", "emergency"]

@@ -124,6 +124,7 @@ def test_without_model_ready_and_predict_are_503(tmp_path: Path):
 BAD_BODIES = [
     ({"text": ""}, 422),
     ({"text": "   \n\t "}, 422),
+    ({"text": "\u2028\u3000\ufeff\x1d"}, 422),
     ({"text": "a" * 5001}, 422),
     ({"text": 42}, 422),
     ({"text": None}, 422),
