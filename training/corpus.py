@@ -61,7 +61,8 @@ def _check_line(path: Path, number: int, raw: str, seen: set[str], triage: bool)
 
 
 def normalise_for_duplicates(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
+    """Words only, lower case; a text without words (emoji) stays as it is."""
+    return " ".join(re.findall(r"\w+", text.lower())) or text.strip()
 
 
 def load_examples(paths: list[Path], triage: bool = False) -> list[Example]:
@@ -102,11 +103,14 @@ def corpus_checksums(corpus_dir: Path) -> dict[str, str]:
 
 
 def word_shingles(text: str, n: int = 3) -> set[tuple[str, ...]]:
-    words = normalise_for_duplicates(text).split()
+    words = re.findall(r"\w+", text.lower())
+    if not words:
+        return set()
     if len(words) < n:
         return {tuple(words)}
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 def jaccard(a: set, b: set) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
+    """Shared share of shingles; texts without words share nothing (0.0)."""
+    return len(a & b) / len(a | b) if a and b else 0.0
