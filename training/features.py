@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
@@ -92,7 +91,3 @@ def make_vectorizer(
         min_df=2,
     )
     return FeatureUnion([("words", words), ("chars", chars)])
-
-
-def transform_sparse(union: FeatureUnion, rendered: list[str]) -> sparse.csr_matrix:
-    return sparse.csr_matrix(union.transform(rendered))

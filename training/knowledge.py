@@ -149,9 +149,6 @@ class Knowledge(_Strict):
             raise ValueError("red flag ids must be unique")
         return self
 
-    def cause(self, cause_id: str) -> Cause:
-        return next(c for c in self.causes if c.id == cause_id)
-
 
 # file name -> (key in the file, field of Knowledge, type it must validate as)
 KNOWLEDGE_FILES: dict[str, tuple[str | None, str, TypeAdapter]] = {

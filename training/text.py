@@ -81,8 +81,7 @@ class TextAnalyzer:
 
     def make_doc(self, text: str) -> Doc:
         doc = self.nlp.make_doc(text)
-        for token in doc:
-            token.lemma_ = self.lemma_of(token.norm_)
+        self._token_table(doc)
         return doc
 
     def _token_table(self, doc: Doc) -> list[tuple]:
