@@ -8,6 +8,7 @@ mark or a window of tokens). Both the model and the red-flag rules read the same
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import spacy
@@ -18,6 +19,10 @@ from spacy.tokens import Doc
 # What the rendered text uses for a token inside a negated scope, and for any number.
 NEG_PREFIX = "NEG_"
 NUMBER = "<num>"
+# spaCy's tokenizer strips affixes from each whitespace-free run one by one, which is quadratic on
+# runs of emoji or punctuation thousands of characters long. No word is this long, so such a run is
+# tokenized as a placeholder of the same length: offsets into the input stay exact.
+LONG_RUN = re.compile(r"\S{60,}")
 # The lookup table is a plain word list, so a few forms it gets wrong for this domain are fixed here:
 # "left" is a side of the face here, not the past of "leave".
 LEMMA_OVERRIDES = {"left": "left", "lips": "lip", "fits": "fit", "meds": "med", "palsy": "palsy"}
@@ -79,8 +84,11 @@ class TextAnalyzer:
             return LEMMA_OVERRIDES[norm]
         return self.lemma_table.get(norm, norm)
 
+    def tokenize(self, text: str) -> Doc:
+        return self.nlp.make_doc(LONG_RUN.sub(lambda m: "x" * len(m.group()), text))
+
     def make_doc(self, text: str) -> Doc:
-        doc = self.nlp.make_doc(text)
+        doc = self.tokenize(text)
         self._token_table(doc)
         return doc
 
@@ -111,7 +119,7 @@ class TextAnalyzer:
         return self.make_doc(phrase.lower())
 
     def analyse(self, text: str) -> Analysis:
-        doc = self.nlp.make_doc(text)
+        doc = self.tokenize(text)
         table = self._token_table(doc)
         n = len(doc)
         lemmas = [row[0] for row in table]
