@@ -119,7 +119,10 @@ class SpacyTextCat(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         docs = self.nlp_.pipe(X)
-        return np.array([[doc.cats[str(c)] for c in self.classes_] for doc in docs])
+        scores = np.array([[doc.cats[str(c)] for c in self.classes_] for doc in docs])
+        return scores / scores.sum(
+            axis=1, keepdims=True
+        )  # softmax output, renormalised for rounding
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
