@@ -25,6 +25,7 @@ def scope_lexicon(lexicon: Lexicon) -> ScopeLexicon:
         triggers=tuple(neg.triggers),
         pseudo=tuple(neg.pseudo),
         hypothetical=tuple(neg.hypothetical),
+        historical_post=tuple(neg.historical_post),
         terminators=tuple(neg.terminators),
         scope_window=neg.scope_window,
     )

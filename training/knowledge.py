@@ -110,6 +110,7 @@ class Negation(_Strict):
     triggers: list[str]
     pseudo: list[str]
     hypothetical: list[str]
+    historical_post: list[str]
     terminators: list[str]
 
 

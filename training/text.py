@@ -35,6 +35,7 @@ class ScopeLexicon:
     triggers: tuple[str, ...] = ("no", "not", "never", "without")
     pseudo: tuple[str, ...] = ("can not", "no longer")
     hypothetical: tuple[str, ...] = ("what if", "if", "worried")
+    historical_post: tuple[str, ...] = ("years ago",)
     terminators: tuple[str, ...] = ("but", "and")
     scope_window: int = 8
 
@@ -76,7 +77,7 @@ class TextAnalyzer:
         self.nlp = spacy.blank("en")
         self.lemma_table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
         self.scope_matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
-        for key in ("triggers", "pseudo", "hypothetical", "terminators"):
+        for key in ("triggers", "pseudo", "hypothetical", "historical_post", "terminators"):
             self.scope_matcher.add(key, [self.phrase_doc(p) for p in getattr(lexicon, key)])
 
     def lemma_of(self, norm: str) -> str:
@@ -130,6 +131,7 @@ class TextAnalyzer:
             "triggers": [],
             "pseudo": [],
             "hypothetical": [],
+            "historical_post": [],
             "terminators": [],
         }
         for match_id, start, end in self.scope_matcher(doc):
@@ -151,6 +153,11 @@ class TextAnalyzer:
                     if kind == "triggers" and neg_trigger[i] < 0:
                         neg_trigger[i] = start
                     i += 1
+        for start, _ in spans["historical_post"]:  # a past finding is not a present red flag
+            i = start - 1
+            while i >= 0 and i >= start - window and not stops[i]:
+                hypothetical[i] = True
+                i -= 1
         rendered: list[str | None] = []
         for i, (lemma, _, _, _, punct, space, _, num) in enumerate(table):
             if punct or space:

@@ -57,6 +57,10 @@ FIRES = [
     ("she fainted at work", "fainting"),
     ("I blacked out for a moment", "fainting"),
     ("I think I'm having a stroke", "stroke_suspected"),
+    ("suddenly i can't talk properly", "speech_trouble"),
+    ("my wife is confused and doesn't recognise me", "confusion"),
+    ("a crushing feeling in my chest", "chest_pain"),
+    ("my arm and leg on the right side went weak suddenly", "limb_weakness"),
 ]
 
 
@@ -86,6 +90,8 @@ DENIED = [
     "my dad had a stroke years ago",
     "I keep fit by running",
     "tingling around my mouth and in my fingers",
+    "i had a seizure as a child but none since",
+    "I fainted once years ago",
 ]
 
 
