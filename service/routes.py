@@ -52,7 +52,8 @@ async def predict(
 def predict_batch(
     body: BatchRequest, analyser: AnalyserDep, settings: SettingsDep, request: Request
 ) -> dict:
-    """The same answer for up to 256 texts, in order; features are computed in one pass."""
+    """The same answer for up to 256 texts, in order (in a worker thread: a full batch takes
+    tens of milliseconds and must not hold the event loop)."""
     answers = analyser.analyse_many(body.texts, top_k=body.top_k or settings.default_top_k)
     for answer in answers:
         count_answer(request.app.state.metrics, answer)
