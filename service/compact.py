@@ -32,6 +32,10 @@ class Encoded:
     owner_share: np.ndarray  # share of the feature's value this occurrence carries
 
 
+_NONE = np.empty(0, dtype=np.int64)
+EMPTY = Encoded(_NONE, np.empty(0), _NONE, _NONE, np.empty(0))
+
+
 class CompactLinearModel:
     def __init__(self, pipeline: Any) -> None:
         features = pipeline.named_steps["features"]
@@ -50,7 +54,7 @@ class CompactLinearModel:
         self.idf = np.concatenate([words.idf_, chars.idf_])
         self.word_sublinear = words.sublinear_tf
         self.char_sublinear = chars.sublinear_tf
-        self._char_cache: dict[str, tuple[int, ...]] = {}
+        self._token_cache: dict[str, np.ndarray] = {}
         clf = pipeline.named_steps["clf"]
         calibrated = clf.calibrated_classifiers_[0]
         if len(clf.calibrated_classifiers_) != 1 or calibrated.method != "temperature":
@@ -62,15 +66,18 @@ class CompactLinearModel:
         self.beta = float(calibrated.calibrators[0].beta_)
         self.labels = [str(c) for c in clf.classes_]
 
-    def _char_features(self, token: str) -> tuple[int, ...]:
-        """Feature indices of a token's character n-grams (in the vocabulary), cached by token."""
-        found = self._char_cache.get(token)
+    def _token_features(self, token: str) -> np.ndarray:
+        """Feature indices of a token on its own: its word unigram (if in the vocabulary) and its
+        character n-grams, cached by token (natural text repeats a small set of words)."""
+        found = self._token_cache.get(token)
         if found is None:
+            ids = [] if (f := self.word_vocab.get(token)) is None else [f]
             vocab, offset = self.char_vocab, self.n_words
-            found = tuple(vocab[g] + offset for g in self.char_analyze(token) if g in vocab)
-            if len(self._char_cache) >= CACHE_SIZE:
-                self._char_cache.clear()
-            self._char_cache[token] = found
+            ids += [vocab[g] + offset for g in self.char_analyze(token) if g in vocab]
+            found = np.array(ids, dtype=np.int64)
+            if len(self._token_cache) >= CACHE_SIZE:
+                self._token_cache.clear()
+            self._token_cache[token] = found
         return found
 
     def encode(self, analysis: Analysis) -> Encoded:
@@ -81,44 +88,45 @@ class CompactLinearModel:
         a space, so the text's grams are the sum of its tokens' grams.
         """
         kept = [(i, r) for i, r in enumerate(analysis.rendered) if r]
+        if not kept:
+            return EMPTY
+        parts = [self._token_features(r) for _, r in kept]
+        lengths = [len(p) for p in parts]
         vocab = self.word_vocab
-        feats: list[int] = []
-        toks: list[int] = []
-        weights: list[float] = []
-        for i, r in kept:
-            f = vocab.get(r)
-            if f is not None:
-                feats.append(f)
-                toks.append(i)
-                weights.append(1.0)
+        pair_feats: list[int] = []
+        pair_toks: list[int] = []
         for (i, a), (j, b) in pairwise(kept):
             f = vocab.get(f"{a} {b}")
             if f is not None:
-                feats += (f, f)
-                toks += (i, j)
-                weights += (0.5, 0.5)
-        for i, r in kept:
-            grams = self._char_features(r)
-            feats += grams
-            toks += [i] * len(grams)
-            weights += [1.0] * len(grams)
-        if not feats:
-            empty = np.empty(0, dtype=np.int64)
-            return Encoded(empty, np.empty(0), empty, empty, np.empty(0))
-        indices, inverse = np.unique(np.asarray(feats, dtype=np.int64), return_inverse=True)
-        occurrence = np.asarray(weights)
+                pair_feats += (f, f)  # a pair's occurrence is shared by its two tokens
+                pair_toks += (i, j)
+        n_single = sum(lengths)
+        if not n_single and not pair_feats:
+            return EMPTY
+        feats = np.concatenate([*parts, np.asarray(pair_feats, dtype=np.int64)])
+        toks = np.concatenate(
+            [
+                np.repeat(np.asarray([i for i, _ in kept], dtype=np.int64), lengths),
+                np.asarray(pair_toks, dtype=np.int64),
+            ]
+        )
+        occurrence = np.ones(feats.size)
+        occurrence[n_single:] = 0.5
+        indices, inverse = np.unique(feats, return_inverse=True)
         counts = np.bincount(inverse, weights=occurrence)
         values = np.empty_like(counts)
-        words = indices < self.n_words
-        for block, sublinear in ((words, self.word_sublinear), (~words, self.char_sublinear)):
-            if not block.any():
+        split = int(np.searchsorted(indices, self.n_words))  # word features come first
+        for block, sublinear in (
+            (slice(0, split), self.word_sublinear),
+            (slice(split, None), self.char_sublinear),
+        ):
+            c = counts[block]
+            if not c.size:
                 continue
-            tf = np.log(counts[block]) + 1.0 if sublinear else counts[block]
+            tf = np.log(c) + 1.0 if sublinear else c
             v = tf * self.idf[indices[block]]
             values[block] = v / np.sqrt(np.dot(v, v))
-        return Encoded(
-            indices, values, inverse, np.asarray(toks, dtype=np.int64), occurrence / counts[inverse]
-        )
+        return Encoded(indices, values, inverse, toks, occurrence / counts[inverse])
 
     def proba(self, encoded: Encoded) -> np.ndarray:
         """softmax(beta * (x . W + b)), as CalibratedClassifierCV(method="temperature") does."""
@@ -130,11 +138,12 @@ class CompactLinearModel:
         proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
         return proba
 
-    def token_scores(self, encoded: Encoded, n_tokens: int) -> np.ndarray:
-        """(n_tokens, n_labels): how much each token moved each label's centred logit."""
-        scores = np.zeros((n_tokens, len(self.labels)))
-        if encoded.owner_feature.size:
-            feature = encoded.indices[encoded.owner_feature]
-            amount = (encoded.values[encoded.owner_feature] * encoded.owner_share)[:, None]
-            np.add.at(scores, encoded.owner_token, amount * self.centred[feature])
-        return scores
+    def token_scores(self, encoded: Encoded, n_tokens: int, label: int) -> np.ndarray:
+        """(n_tokens,): how much each token moved one label's centred logit (they sum to it)."""
+        if not encoded.owner_feature.size:
+            return np.zeros(n_tokens)
+        feature = encoded.indices[encoded.owner_feature]
+        amount = encoded.values[encoded.owner_feature] * encoded.owner_share
+        return np.bincount(
+            encoded.owner_token, weights=amount * self.centred[feature, label], minlength=n_tokens
+        )

@@ -8,12 +8,16 @@ from service.settings import Settings
 from service.triage import Analyser
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_analyser(request: Request) -> Analyser:
-    """The analyser loaded in the lifespan; 503 until a verified model is there."""
+async def get_analyser(request: Request) -> Analyser:
+    """The analyser loaded in the lifespan; 503 until a verified model is there.
+
+    ``async`` although it awaits nothing: FastAPI runs a plain ``def`` dependency in a worker
+    thread, a hop that costs more than the whole lookup.
+    """
     analyser = getattr(request.app.state, "analyser", None)
     if analyser is None:
         reason = getattr(request.app.state, "not_ready_reason", "the model is loading")

@@ -6,6 +6,8 @@ import json
 import logging
 import sys
 
+# one encoder for every line: json.dumps(..., ensure_ascii=False) builds a new one per call
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 _FIELDS = ("request_id", "method", "route", "status", "ms", "model_version", "reason")
 
 
@@ -18,7 +20,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         line.update({key: getattr(record, key) for key in _FIELDS if hasattr(record, key)})
-        return json.dumps(line, ensure_ascii=False)
+        return _ENCODER.encode(line)
 
 
 def configure_logging(level: str) -> None:

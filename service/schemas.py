@@ -13,6 +13,7 @@ MAX_TEXT_CHARS = 5000
 _VISIBLE = re.compile(
     "[^\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_BATCH = 256
 
 LevelName = Literal["self_care", "see_doctor", "urgent", "emergency"]
@@ -21,7 +22,7 @@ LevelName = Literal["self_care", "see_doctor", "urgent", "emergency"]
 def _meaningful(text: str) -> str:
     if not _VISIBLE.search(text):  # the same test as the schema's pattern
         raise ValueError("text is empty or only whitespace; describe what is happening")
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+    if _SURROGATE.search(text):
         raise ValueError("text contains invalid Unicode (unpaired surrogates)")
     return text
 

@@ -56,13 +56,13 @@ class Analyser:
             [self.model.proba(self.model.encode(self.processor.analyse(t))) for t in texts]
         )
 
-    def evidence(self, analysis: Analysis, scores: np.ndarray, label_index: int) -> list[str]:
+    def evidence(self, analysis: Analysis, scores: np.ndarray) -> list[str]:
         """The input's own words that push this cause up most, merged into short phrases.
 
         Denied words ("no cold sores") and stop words are never evidence; a number right before a
         chosen word stays with it ("four espressos").
         """
-        column = scores[:, label_index]
+        column = scores.tolist()  # plain floats: indexing NumPy scalars one by one is slow
         eligible = [
             i
             for i, r in enumerate(analysis.rendered)
@@ -109,7 +109,7 @@ class Analyser:
         top_cause = None
         if in_scope:
             order = [i for i in np.argsort(-proba, kind="stable") if i != self.oos_index][:top_k]
-            scores = self.model.token_scores(encoded, len(analysis.rendered))
+            n_tokens = len(analysis.rendered)
             for i in order:
                 cause = self.causes[self.labels[i]]
                 causes.append(
@@ -118,7 +118,9 @@ class Analyser:
                         "name": cause.name,
                         # rounded down, so the listed confidences never sum above 1
                         "confidence": math.floor(float(proba[i]) * 10_000) / 10_000,
-                        "evidence": self.evidence(analysis, scores, i),
+                        "evidence": self.evidence(
+                            analysis, self.model.token_scores(encoded, n_tokens, i)
+                        ),
                     }
                 )
             top_cause = self.causes[causes[0]["id"]]

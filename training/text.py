@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy
 import spacy
+from spacy.attrs import IDX, LEMMA, NORM, ORTH
 from spacy.lookups import load_lookups
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -25,6 +27,8 @@ NUMBER = "<num>"
 LONG_RUN = re.compile(r"\S{60,}")
 # The lookup table is a plain word list, so a few forms it gets wrong for this domain are fixed here:
 # "left" is a side of the face here, not the past of "leave".
+# distinct (word, norm) pairs whose lemma and flags are remembered
+LEXEME_CACHE_SIZE = 100_000
 LEMMA_OVERRIDES = {"left": "left", "lips": "lip", "fits": "fit", "meds": "med", "palsy": "palsy"}
 
 
@@ -76,6 +80,7 @@ class TextAnalyzer:
         self.lexicon = lexicon
         self.nlp = spacy.blank("en")
         self.lemma_table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+        self._lexeme_cache: dict[tuple[int, int], tuple] = {}
         self.scope_matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         for key in ("triggers", "pseudo", "hypothetical", "historical_post", "terminators"):
             self.scope_matcher.add(key, [self.phrase_doc(p) for p in getattr(lexicon, key)])
@@ -95,25 +100,42 @@ class TextAnalyzer:
 
     def _token_table(self, doc: Doc) -> list[tuple]:
         """One pass over the doc: set each token's lemma (the Matchers read it) and keep the
-        attributes the rest of the analysis needs as plain Python values."""
-        table = []
-        for t in doc:
-            lemma = self.lemma_of(t.norm_)
-            t.lemma_ = lemma
-            start = t.idx
-            table.append(
-                (
-                    lemma,
-                    t.lower_,
-                    start,
-                    start + len(t.text),
-                    t.is_punct,
-                    t.is_space,
-                    t.is_stop,
-                    t.like_num,
-                )
-            )
+        attributes the rest of the analysis needs as plain Python values.
+
+        Reads the doc as arrays and caches per (word, norm): building a spaCy ``Token`` per word
+        costs more than everything done with it.
+        """
+        rows = doc.to_array([ORTH, NORM, IDX]).tolist()
+        cache = self._lexeme_cache
+        table, lemma_ids = [], []
+        for orth, norm, start in rows:
+            entry = cache.get((orth, norm))
+            if entry is None:
+                entry = self._lexeme_entry(orth, norm)
+                if len(cache) >= LEXEME_CACHE_SIZE:
+                    cache.clear()
+                cache[(orth, norm)] = entry
+            lemma, lemma_id, lower, length, punct, space, stop, num = entry
+            lemma_ids.append(lemma_id)
+            table.append((lemma, lower, start, start + length, punct, space, stop, num))
+        if rows:
+            doc.from_array([LEMMA], numpy.array(lemma_ids, dtype=numpy.uint64).reshape(-1, 1))
         return table
+
+    def _lexeme_entry(self, orth: int, norm: int) -> tuple:
+        lex = self.nlp.vocab[orth]
+        lemma = self.lemma_of(self.nlp.vocab.strings[norm])
+        lemma_id = self.nlp.vocab.strings.add(lemma)
+        return (
+            lemma,
+            lemma_id,
+            lex.lower_,
+            len(lex.orth_),
+            lex.is_punct,
+            lex.is_space,
+            lex.is_stop,
+            lex.like_num,
+        )
 
     def phrase_doc(self, phrase: str) -> Doc:
         """A lexicon phrase as a doc with lemmas, for PhraseMatcher patterns on LEMMA."""

@@ -24,6 +24,7 @@ def test_same_probabilities_as_the_pipeline_over_the_whole_corpus(analyser: Anal
 def test_token_scores_sum_to_the_centred_logits(analyser: Analyser):
     analysis = analyser.processor.analyse("my lip twitches after 4 espressos, no cold sores")
     encoded = analyser.model.encode(analysis)
-    scores = analyser.model.token_scores(encoded, len(analysis.doc))
     centred = encoded.values @ analyser.model.centred[encoded.indices]
-    np.testing.assert_allclose(scores.sum(axis=0), centred, atol=1e-9)
+    for label in range(len(analyser.labels)):
+        scores = analyser.model.token_scores(encoded, len(analysis.doc), label)
+        np.testing.assert_allclose(scores.sum(), centred[label], atol=1e-9)
