@@ -53,7 +53,8 @@ def decide(
         if timeline.duration_days is not None and timeline.duration_days > rules.duration_days_over:
             days = f"{timeline.duration_days:g}"
             candidates.append((rules.duration_level, policy.reasons["duration"].format(days=days)))
-        if timeline.recurring_text:
+        days = timeline.duration_days
+        if timeline.recurring_text and (days is None or days >= rules.recurring_min_days):
             text = timeline.recurring_text
             candidates.append(
                 (rules.recurring_level, policy.reasons["recurring"].format(text=text))

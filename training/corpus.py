@@ -23,7 +23,7 @@ class Example:
     text: str
     label: str
     level: str | None = (
-        None  # only triage cases carry an expected referral level ("none": no level)
+        None  # only triage cases carry an expected referral level (None: no level)
     )
     source: str = ""
 
@@ -55,8 +55,9 @@ def _check_line(path: Path, number: int, raw: str, seen: set[str], triage: bool)
         raise CorpusError(f"{where}: duplicate text {text[:60]!r}")
     seen.add(key)
     level = obj.get("level")
-    if triage and level not in (*LEVELS, "none"):
-        raise CorpusError(f"{where}: unknown level {level!r}")
+    if triage and ("level" not in obj or level not in (*LEVELS, None)):
+        # null, as in the API: an out-of-scope text without red flags gets no level
+        raise CorpusError(f"{where}: level must be one of {list(LEVELS)} or null, not {level!r}")
     return Example(text=text, label=label, level=level, source=where)
 
 

@@ -81,6 +81,9 @@ class Rules(_Strict):
     duration_days_over: float = Field(gt=0)
     duration_level: Level
     recurring_level: Level
+    # "keeps coming back over weeks": a stated duration shorter than this ("on and off since
+    # yesterday") is not that
+    recurring_min_days: float = Field(gt=0)
 
 
 class Referral(_Strict):

@@ -43,7 +43,15 @@ def test_blank_line_is_refused(tmp_path: Path):
 
 def test_triage_cases_need_a_known_level(tmp_path: Path):
     path = write(tmp_path, [json.dumps({"text": "a", "label": "stress", "level": "soon"})])
-    with pytest.raises(CorpusError, match="unknown level"):
+    with pytest.raises(CorpusError, match="x.jsonl:1: level must be one of .* or null, not 'soon'"):
+        load_examples([path], triage=True)
+
+
+def test_triage_cases_accept_null_and_need_the_key(tmp_path: Path):
+    path = write(tmp_path, [json.dumps({"text": "a", "label": "out_of_scope", "level": None})])
+    assert load_examples([path], triage=True)[0].level is None
+    path = write(tmp_path, [json.dumps({"text": "a", "label": "out_of_scope"})])
+    with pytest.raises(CorpusError, match="level must be one of"):
         load_examples([path], triage=True)
 
 

@@ -58,6 +58,16 @@ FIRES = [
     ("I blacked out for a moment", "fainting"),
     ("I think I'm having a stroke", "stroke_suspected"),
     ("suddenly i can't talk properly", "speech_trouble"),
+    # phrasings found missing by the blind triage cases, and their near relatives
+    ("my right leg gave way when i stood up", "limb_weakness"),
+    ("her arm won't work", "limb_weakness"),
+    ("my face suddenly went slack on one side", "face_droop"),
+    ("choking on everything since lunch", "swallowing_trouble"),
+    ("cant get food or even water down", "swallowing_trouble"),
+    ("the worst ever headache", "worst_headache"),
+    ("a heavy crushing pressure in the middle of my chest", "chest_pain"),
+    ("a squeezing pain started in the centre of my chest", "chest_pain"),
+    ("today I had a full fit", "seizure"),
     ("my wife is confused and doesn't recognise me", "confusion"),
     ("a crushing feeling in my chest", "chest_pain"),
     ("my arm and leg on the right side went weak suddenly", "limb_weakness"),
@@ -92,6 +102,9 @@ DENIED = [
     "tingling around my mouth and in my fingers",
     "i had a seizure as a child but none since",
     "I fainted once years ago",
+    "he fainted once 2 yrs ago at a blood test but not since",
+    "i had a seizure once as a teenager but nothing since then",
+    "I had to keep fit for the army",
 ]
 
 

@@ -84,6 +84,9 @@ LEVEL_CASES = [
     ("stressed at work and my lip twitches", "self_care"),
     ("my lip has twitched for two weeks after coffee", "see_doctor"),
     ("lip twitch from coffee that keeps coming back every few days", "see_doctor"),
+    # "on and off" within a day or two is not "coming back over weeks"
+    ("had 5 coffees, lip twitching on and off since yesterday", "self_care"),
+    ("lip twitching on and off for three weeks, I drink a lot of coffee", "see_doctor"),
     ("cold sore tingling on my lip", "see_doctor"),
     ("my face droops on one side since this morning", "urgent"),
     ("I can't close my right eye and my face feels numb on that side", "urgent"),
