@@ -17,6 +17,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -93,7 +94,16 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
-def wrk(port: int, seconds: int, connections: int = CONNECTIONS, threads: int = 1) -> dict:
+def write_bodies(texts: list[str]) -> Path:
+    """The request bodies wrk sends in turn (post.lua): the held-out and triage texts."""
+    path = Path(tempfile.gettempdir()) / f"triage-bench-bodies-{os.getpid()}.jsonl"
+    path.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    return path
+
+
+def wrk(
+    port: int, seconds: int, bodies: Path, connections: int = CONNECTIONS, threads: int = 1
+) -> dict:
     out = subprocess.run(
         [
             "taskset",
@@ -110,6 +120,7 @@ def wrk(port: int, seconds: int, connections: int = CONNECTIONS, threads: int = 
         capture_output=True,
         text=True,
         check=True,
+        env={**os.environ, "BENCH_BODIES": str(bodies)},
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
@@ -135,7 +146,7 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in out.split()]
 
 
-def http_figures(env_port: dict) -> dict:
+def http_figures(bodies: Path) -> dict:
     figures = {}
     for name, target in (
         ("bare", ["--factory", "benchmarks.apps:bare"]),
@@ -147,8 +158,8 @@ def http_figures(env_port: dict) -> dict:
         try:
             ready = "/ready" if name == "service" else "/openapi.json"
             wait_http(f"http://127.0.0.1:{port}{ready}")
-            wrk(port, 2)  # warm-up
-            figures[name] = wrk(port, WRK_SECONDS)
+            wrk(port, 2, bodies)  # warm-up
+            figures[name] = wrk(port, WRK_SECONDS, bodies)
             figures[name]["peak_rss_mb"] = rss_mb(server.pid, "VmHWM")
         finally:
             stop(server)
@@ -189,17 +200,17 @@ def cold_start() -> float:
         stop(server)
 
 
-def soak() -> dict:
+def soak(bodies: Path) -> dict:
     """50,000 requests at 32 connections against 2 uvicorn workers: errors and RSS growth."""
     port = free_port()
     server = start(["service.app:app"], port, workers=2, core="0")
     try:
         wait_http(f"http://127.0.0.1:{port}/ready")
-        warm = wrk(port, 3, connections=32, threads=2)
+        warm = wrk(port, 3, bodies, connections=32, threads=2)
         workers = children(server.pid)
         before = sum(rss_mb(p) for p in workers)
         seconds = max(5, int(SOAK_REQUESTS / max(warm["requests_per_s"], 1)) + 2)
-        run = wrk(port, seconds, connections=32, threads=2)
+        run = wrk(port, seconds, bodies, connections=32, threads=2)
         after = sum(rss_mb(p) for p in workers)
     finally:
         stop(server)
@@ -218,17 +229,18 @@ def main() -> int:
     if model_dir is None:
         print("no model: run `make train` first", file=sys.stderr)
         return 1
-    loaded = artifact.load(model_dir)
-    analyser = Analyser.from_loaded(loaded)
+    serving = artifact.load_serving(model_dir)
+    analyser = Analyser.from_serving(serving)
     texts = [ex.text for split in ("test", "triage") for ex in load_split(ROOT / "corpus", split)]
+    bodies = write_bodies(texts)
     print("in-process analysis ...", flush=True)
     local = in_process(analyser, texts)
     print("cold start ...", flush=True)
     cold = statistics.median(cold_start() for _ in range(3))
     print("HTTP throughput (wrk) ...", flush=True)
-    http = http_figures({})
+    http = http_figures(bodies)
     print("soak ...", flush=True)
-    soaked = soak()
+    soaked = soak(bodies)
     figures = {
         "service_vs_bare": http["service"]["requests_per_s"] / http["bare"]["requests_per_s"],
         "service_vs_sklearn": http["service"]["requests_per_s"] / http["sklearn"]["requests_per_s"],
@@ -256,14 +268,19 @@ def main() -> int:
             "cpus": os.cpu_count(),
             "processor": platform.processor() or platform.machine(),
         },
-        "model_version": loaded.version,
+        "model_version": serving.version,
         "figures": figures,
         "targets": {k: {"op": op, "bound": b, "met": checks[k]} for k, (op, b) in TARGETS.items()},
         "http": http,
         "in_process": local,
         "soak": soaked,
-        "training_seconds": loaded.meta.get("training", {}).get("seconds"),
+        "training_seconds": serving.meta.get("training", {}).get("seconds"),
         "artifact_mb": (model_dir / artifact.MODEL_FILE).stat().st_size / 1e6,
+        "serving_files_mb": sum(
+            (model_dir / name).stat().st_size
+            for name in (artifact.SERVING_PARAMS, artifact.SERVING_ARRAYS)
+        )
+        / 1e6,
     }
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     table = markdown(results)

@@ -27,8 +27,8 @@ logger = logging.getLogger("service")
 
 async def _load(app: FastAPI, path: Path) -> None:
     try:
-        loaded = await asyncio.to_thread(artifact.load, path)
-        analyser = await asyncio.to_thread(Analyser.from_loaded, loaded)
+        serving = await asyncio.to_thread(artifact.load_serving, path)
+        analyser = await asyncio.to_thread(Analyser.from_serving, serving)
     except Exception as exc:  # a verified file that still fails to load: say so, stay unready
         app.state.not_ready_reason = f"the model failed to load: {exc}"
         logger.error("model failed to load", extra={"reason": str(exc)})

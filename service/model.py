@@ -34,4 +34,4 @@ def load_analyser(settings: Settings) -> tuple[Analyser | None, str]:
     path = verified_model_dir(settings)
     if path is None:
         return None, no_model_reason(settings)
-    return Analyser.from_loaded(artifact.load(path)), ""
+    return Analyser.from_serving(artifact.load_serving(path)), ""

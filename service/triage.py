@@ -1,7 +1,7 @@
 """The analyser: one object that turns a text into the contract's answer.
 
-It joins the trained pipeline (text processing, features, calibrated classifier, out-of-scope
-threshold) with the rule layer (red flags, timeline, referral policy). The service, ``make
+It joins the trained model (text processing, features and calibrated classifier in their serving
+form, ``training.compact``, and the out-of-scope threshold) with the rule layer (red flags, timeline, referral policy). The service, ``make
 evaluate`` and the tests all call ``Analyser.analyse``, so what is measured is what is served.
 """
 
@@ -13,27 +13,28 @@ from typing import Any
 
 import numpy as np
 
-from service.compact import CompactLinearModel
 from service.redflags import RedFlagMatcher
 from service.referral import decide
 from service.timeline import TimelineReader
-from training.artifact import LoadedModel
+from training.artifact import ServingModel
+from training.compact import CompactLinearModel
 from training.knowledge import OUT_OF_SCOPE, Knowledge
-from training.text import Analysis
+from training.text import Analysis, TextAnalyzer
 
 MAX_EVIDENCE = 4
 EVIDENCE_MIN_SHARE = 0.2  # a word is evidence when it pushes at least this share of the strongest
 
 
 class Analyser:
-    def __init__(self, pipeline: Any, knowledge: Knowledge, oos_threshold: float, version: str):
-        self.pipeline = pipeline
-        self.processor = pipeline.named_steps["text"]
-        self.model = CompactLinearModel(pipeline)
+    def __init__(
+        self, model: CompactLinearModel, knowledge: Knowledge, oos_threshold: float, version: str
+    ):
+        self.model = model
+        self.processor = TextAnalyzer(model.scope_lexicon)  # the text processing it was trained on
         self.knowledge = knowledge
         self.oos_threshold = oos_threshold
         self.version = version
-        analyzer = self.processor.analyzer_
+        analyzer = self.processor
         self.flags = RedFlagMatcher(knowledge.red_flags, analyzer)
         self.timeline = TimelineReader(knowledge.lexicon, analyzer)
         self.labels = self.model.labels
@@ -42,12 +43,15 @@ class Analyser:
 
     @classmethod
     def from_bundle(cls, bundle: dict[str, Any], version: str) -> Analyser:
+        """From a freshly fitted bundle (tests, evaluation of unsaved models)."""
         knowledge = Knowledge.model_validate(bundle["knowledge"])
-        return cls(bundle["pipeline"], knowledge, float(bundle["oos_threshold"]), version)
+        model = CompactLinearModel.from_pipeline(bundle["pipeline"])
+        return cls(model, knowledge, float(bundle["oos_threshold"]), version)
 
     @classmethod
-    def from_loaded(cls, loaded: LoadedModel) -> Analyser:
-        return cls.from_bundle(loaded.bundle, loaded.version)
+    def from_serving(cls, serving: ServingModel) -> Analyser:
+        knowledge = Knowledge.model_validate(serving.knowledge)
+        return cls(serving.model, knowledge, serving.oos_threshold, serving.version)
 
     # -- classifier -----------------------------------------------------------------------------
     def probabilities(self, texts: list[str]) -> np.ndarray:

@@ -40,7 +40,7 @@ def trained_model_dir(tmp_path_factory: pytest.TempPathFactory, knowledge: Knowl
 
 @pytest.fixture(scope="session")
 def analyser(trained_model_dir: Path) -> Analyser:
-    return Analyser.from_loaded(artifact.load(trained_model_dir))
+    return Analyser.from_serving(artifact.load_serving(trained_model_dir))
 
 
 @pytest.fixture()

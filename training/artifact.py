@@ -1,7 +1,11 @@
-"""The model artifact: ``models/<version>/model.joblib`` plus ``meta.json``.
+"""The model artifact: ``models/<version>/`` with ``model.joblib``, its serving form and ``meta.json``.
 
-joblib files are pickles and run code when loaded, so nothing is unpickled before its sha256 and the
-library versions it was made with have been checked against ``meta.json``.
+``model.joblib`` is the fitted scikit-learn pipeline, the source of truth, for training, evaluation
+and tests. joblib files are pickles and run code when loaded, so nothing is unpickled before its
+sha256 and the library versions it was made with have been checked against ``meta.json``.
+``serving.json`` and ``serving.npz`` hold the same model as plain data (``training.compact``), derived
+from the pipeline when it is saved; the service loads only these, after the same checks, so it
+neither imports scikit-learn nor unpickles anything.
 """
 
 from __future__ import annotations
@@ -15,10 +19,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import joblib
+import numpy as np
+
+from training.compact import CompactLinearModel
 
 MODEL_FILE = "model.joblib"
 META_FILE = "meta.json"
+SERVING_PARAMS = "serving.json"
+SERVING_ARRAYS = "serving.npz"
 # Versions that must match exactly: a pickle from another scikit-learn or spaCy may load and then
 # predict differently without any error.
 PINNED = ("scikit-learn", "spacy", "spacy-lookups-data", "numpy", "scipy")
@@ -34,6 +42,18 @@ class LoadedModel:
     path: Path
     meta: dict[str, Any]
     bundle: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ServingModel:
+    """What the analyser needs: the compact model, the threshold and the validated knowledge."""
+
+    version: str
+    path: Path
+    meta: dict[str, Any]
+    model: CompactLinearModel
+    oos_threshold: float
+    knowledge: dict[str, Any]
 
 
 def library_versions() -> dict[str, str]:
@@ -62,13 +82,27 @@ def save(bundle: dict[str, Any], models_dir: Path, meta: dict[str, Any]) -> Path
     version = new_version(meta.get("corpus_sha256", {}), created)
     out = models_dir / version
     out.mkdir(parents=True, exist_ok=False)
+    import joblib  # here, not at the top: the service never writes or unpickles a pipeline
+
     joblib.dump(bundle, out / MODEL_FILE, compress=3)
+    params, arrays = CompactLinearModel.from_pipeline(bundle["pipeline"]).to_data()
+    serving = {
+        "model": params,
+        "oos_threshold": bundle["oos_threshold"],
+        "knowledge": bundle["knowledge"],
+    }
+    (out / SERVING_PARAMS).write_text(json.dumps(serving, sort_keys=True), encoding="utf-8")
+    with (out / SERVING_ARRAYS).open("wb") as handle:
+        np.savez(handle, **arrays)
     full_meta = {
         "version": version,
         "created": created.isoformat(timespec="seconds"),
         "libraries": library_versions(),
         "model_file": MODEL_FILE,
         "model_sha256": sha256_file(out / MODEL_FILE),
+        "serving_sha256": {
+            name: sha256_file(out / name) for name in (SERVING_PARAMS, SERVING_ARRAYS)
+        },
         **meta,
     }
     (out / META_FILE).write_text(json.dumps(full_meta, indent=2, sort_keys=True) + "\n")
@@ -90,18 +124,21 @@ def verify(model_dir: Path) -> dict[str, Any]:
         raise ModelIntegrityError(f"{meta_path} is missing") from exc
     except (OSError, ValueError) as exc:
         raise ModelIntegrityError(f"{meta_path} is not valid JSON: {exc}") from exc
-    for key in ("version", "model_sha256", "libraries", "labels"):
+    for key in ("version", "model_sha256", "serving_sha256", "libraries", "labels"):
         if key not in meta:
-            raise ModelIntegrityError(f"{meta_path} lacks {key!r}")
+            raise ModelIntegrityError(f"{meta_path} lacks {key!r}: retrain with `make train`")
     model_path = model_dir / meta.get("model_file", MODEL_FILE)
-    if not model_path.is_file():
-        raise ModelIntegrityError(f"{model_path} is missing")
-    actual = sha256_file(model_path)
-    if actual != meta["model_sha256"]:
-        raise ModelIntegrityError(
-            f"{model_path} sha256 {actual[:12]}… does not match meta.json "
-            f"{str(meta['model_sha256'])[:12]}…: the file was changed or truncated; retrain with `make train`"
-        )
+    expected = {model_path: meta["model_sha256"]}
+    expected.update({model_dir / name: sha for name, sha in dict(meta["serving_sha256"]).items()})
+    for path, wanted in expected.items():
+        if not path.is_file():
+            raise ModelIntegrityError(f"{path} is missing")
+        actual = sha256_file(path)
+        if actual != wanted:
+            raise ModelIntegrityError(
+                f"{path} sha256 {actual[:12]}… does not match meta.json {str(wanted)[:12]}…: "
+                "the file was changed or truncated; retrain with `make train`"
+            )
     current = library_versions()
     for name in ("python", *PINNED):
         wanted = meta["libraries"].get(name)
@@ -117,6 +154,9 @@ def verify(model_dir: Path) -> dict[str, Any]:
 
 
 def load(model_dir: Path) -> LoadedModel:
+    """The scikit-learn pipeline, for evaluation and tests (the service uses ``load_serving``)."""
+    import joblib
+
     meta = verify(model_dir)
     bundle = joblib.load(model_dir / meta.get("model_file", MODEL_FILE))
     if not isinstance(bundle, dict) or "pipeline" not in bundle:
@@ -124,3 +164,24 @@ def load(model_dir: Path) -> LoadedModel:
     if list(bundle["pipeline"].classes_) != meta["labels"]:
         raise ModelIntegrityError(f"{model_dir}: labels in the model differ from meta.json")
     return LoadedModel(version=meta["version"], path=model_dir, meta=meta, bundle=bundle)
+
+
+def load_serving(model_dir: Path) -> ServingModel:
+    """The serving form, after the same checks as ``load``: JSON and arrays, never a pickle."""
+    meta = verify(model_dir)
+    try:
+        serving = json.loads((model_dir / SERVING_PARAMS).read_text(encoding="utf-8"))
+        with np.load(model_dir / SERVING_ARRAYS, allow_pickle=False) as arrays:
+            model = CompactLinearModel.from_data(serving["model"], arrays)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelIntegrityError(f"{model_dir}: the serving files do not load: {exc}") from exc
+    if model.labels != meta["labels"]:
+        raise ModelIntegrityError(f"{model_dir}: labels in the model differ from meta.json")
+    return ServingModel(
+        version=meta["version"],
+        path=model_dir,
+        meta=meta,
+        model=model,
+        oos_threshold=float(serving["oos_threshold"]),
+        knowledge=serving["knowledge"],
+    )

@@ -22,9 +22,7 @@ MAX_TEXT_CHARS = 5000
 class Example:
     text: str
     label: str
-    level: str | None = (
-        None  # only triage cases carry an expected referral level (None: no level)
-    )
+    level: str | None = None  # only triage cases carry an expected referral level (None: no level)
     source: str = ""
 
 

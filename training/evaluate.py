@@ -130,7 +130,7 @@ def evaluate(
     corpus_dir: Path, model_dir: Path, reports_dir: Path, with_comparison: bool = True
 ) -> tuple[dict, list[str]]:
     loaded = artifact.load(model_dir)
-    analyser = Analyser.from_loaded(loaded)
+    analyser = Analyser.from_serving(artifact.load_serving(model_dir))
     labels = analyser.labels
     train = load_split(corpus_dir, "train")
     test = load_split(corpus_dir, "test")

@@ -233,13 +233,13 @@ def test_ready_is_503_while_the_model_loads(trained_model_dir: Path, monkeypatch
     import service.app as app_module
 
     release = threading.Event()
-    real = app_module.Analyser.from_loaded
+    real = app_module.Analyser.from_serving
 
-    def slow_load(loaded):
+    def slow_load(serving):
         release.wait(timeout=30)
-        return real(loaded)
+        return real(serving)
 
-    monkeypatch.setattr(app_module.Analyser, "from_loaded", staticmethod(slow_load))
+    monkeypatch.setattr(app_module.Analyser, "from_serving", staticmethod(slow_load))
     app = create_app(Settings(models_dir=trained_model_dir.parent))
     with TestClient(app) as c:
         assert c.get("/health").status_code == 200

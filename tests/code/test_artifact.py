@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,29 @@ def test_tampered_file_is_refused(model_copy: Path):
     path.write_bytes(bytes(data))
     with pytest.raises(ModelIntegrityError, match="does not match meta.json"):
         artifact.load(model_copy)
+
+
+@pytest.mark.parametrize("name", [artifact.SERVING_PARAMS, artifact.SERVING_ARRAYS])
+def test_tampered_serving_file_is_refused(model_copy: Path, name: str):
+    path = model_copy / name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelIntegrityError, match=f"{name} sha256 .* does not match meta.json"):
+        artifact.load_serving(model_copy)
+
+
+def test_serving_load_imports_no_scikit_learn(trained_model_dir: Path):
+    """The point of the serving form: the service starts without importing scikit-learn."""
+    code = (
+        "import sys; from pathlib import Path; from training import artifact; "
+        "from service.triage import Analyser; "
+        f"a = Analyser.from_serving(artifact.load_serving(Path({str(trained_model_dir)!r}))); "
+        "a.analyse('lip twitch after coffee'); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'joblib', 'scipy')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_truncated_file_is_refused(model_copy: Path):

@@ -7,15 +7,19 @@ from pathlib import Path
 import numpy as np
 
 from service.triage import Analyser
+from training import artifact
 from training.corpus import load_split
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
-def test_same_probabilities_as_the_pipeline_over_the_whole_corpus(analyser: Analyser):
+def test_same_probabilities_as_the_pipeline_over_the_whole_corpus(
+    analyser: Analyser, trained_model_dir: Path
+):
+    """The served form (loaded from its JSON and arrays) against the saved pipeline."""
     texts = [ex.text for split in ("train", "test", "triage") for ex in load_split(CORPUS, split)]
     texts += ["", "   ", "😀", "NO NO NO", "lip " * 300, "a\u00a0b\tc\nd", "ﷺ" * 50]
-    reference = analyser.pipeline.predict_proba(texts)
+    reference = artifact.load(trained_model_dir).bundle["pipeline"].predict_proba(texts)
     compact = analyser.probabilities(texts)
     assert compact.shape == reference.shape
     assert np.max(np.abs(compact - reference)) <= 1e-9

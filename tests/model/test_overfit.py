@@ -102,7 +102,8 @@ def test_overfit_save_load_round_trip(knowledge, tmp_path: Path):
     loaded = artifact.load(saved)
     after = loaded.bundle["pipeline"].predict_proba(texts)
     np.testing.assert_array_equal(before, after)
-    analyser = Analyser.from_loaded(loaded)
+    analyser = Analyser.from_serving(artifact.load_serving(saved))
+    assert np.max(np.abs(analyser.probabilities(texts) - before)) <= 1e-9
     assert analyser.analyse("six coffees and my lip twitches")["causes"][0]["id"] == "caffeine"
 
 

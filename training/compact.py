@@ -1,23 +1,27 @@
-"""A compact form of the trained pipeline for serving: vocabulary lookup -> sparse TF-IDF ->
-coefficients -> temperature softmax, in a few NumPy calls per text.
+"""The serving form of the trained pipeline: vocabulary lookup -> sparse TF-IDF -> coefficients ->
+temperature softmax, in a few NumPy calls per text, with no scikit-learn at run time.
 
-scikit-learn's ``predict_proba`` on one text spends milliseconds in input validation and
-vectorizer set-up while the arithmetic is a dot product over a few hundred features. The pipeline
-stays the source of truth (it is what joblib saves); this is derived from it at load time, and a
-test asserts both give the same probabilities to 1e-9.
+scikit-learn's ``predict_proba`` on one text spends milliseconds in input validation and vectorizer
+set-up while the arithmetic is a dot product over a few hundred features, and importing
+scikit-learn costs the service most of a second and tens of megabytes. The pipeline stays the
+source of truth (it is what joblib saves); this form is derived from it when the model is saved,
+written beside it as plain data (JSON and ``.npz``, nothing that runs code when loaded), and a test
+asserts both give the same probabilities to 1e-9 over the whole corpus.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import asdict, dataclass
 from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
-from training.text import Analysis
+from training.text import NEG_PREFIX, NUMBER, Analysis, ScopeLexicon
 
-CACHE_SIZE = 50_000  # distinct tokens whose character n-grams are remembered
+CACHE_SIZE = 50_000  # distinct tokens whose features are remembered
+_SPACES = re.compile(r"\s\s+")
 
 
 @dataclass(frozen=True)
@@ -36,8 +40,57 @@ _NONE = np.empty(0, dtype=np.int64)
 EMPTY = Encoded(_NONE, np.empty(0), _NONE, _NONE, np.empty(0))
 
 
+def char_wb_grams(token: str, min_n: int, max_n: int) -> list[str]:
+    """scikit-learn's ``char_wb`` n-grams of one rendered token, after ``drop_negated``.
+
+    Written out here so that serving needs no scikit-learn; the equivalence test over the corpus
+    catches any drift from ``TfidfVectorizer(analyzer="char_wb")``.
+    """
+    if token.startswith(NEG_PREFIX) or token == NUMBER:
+        return []
+    grams = []
+    for word in _SPACES.sub(" ", token).split():
+        w = f" {word} "
+        for n in range(min_n, max_n + 1):
+            offset = 0
+            grams.append(w[offset : offset + n])
+            while offset + n < len(w):
+                offset += 1
+                grams.append(w[offset : offset + n])
+            if offset == 0:  # a word shorter than n counts once
+                break
+    return grams
+
+
 class CompactLinearModel:
-    def __init__(self, pipeline: Any) -> None:
+    """Everything prediction needs from the pipeline, as plain arrays and dictionaries."""
+
+    def __init__(
+        self, params: dict[str, Any], idf: np.ndarray, weights: np.ndarray, intercept: np.ndarray
+    ) -> None:
+        self.params = params
+        self.labels: list[str] = list(params["labels"])
+        self.word_vocab: dict[str, int] = params["word_vocabulary"]
+        self.char_vocab: dict[str, int] = params["char_vocabulary"]
+        self.n_words = len(self.word_vocab)
+        self.char_range = tuple(params["char_ngram_range"])
+        self.word_sublinear = bool(params["word_sublinear_tf"])
+        self.char_sublinear = bool(params["char_sublinear_tf"])
+        self.beta = float(params["beta"])
+        self.scope_lexicon = ScopeLexicon(
+            **{k: tuple(v) if isinstance(v, list) else v for k, v in params["scope"].items()}
+        )
+        self.idf = idf
+        self.weights = np.ascontiguousarray(weights)  # (n_features, n_labels)
+        self.centred = self.weights - self.weights.mean(axis=1, keepdims=True)
+        self.intercept = intercept
+        self._token_cache: dict[str, np.ndarray] = {}
+
+    # -- derived from the pipeline, saved, loaded ------------------------------------------------
+    @classmethod
+    def from_pipeline(cls, pipeline: Any) -> CompactLinearModel:
+        """Read the fitted pipeline of ``training.classifier.make_pipeline``; refuse any other."""
+        processor = pipeline.named_steps["text"]
         features = pipeline.named_steps["features"]
         words = features.transformer_list[0][1]
         chars = features.transformer_list[1][1]
@@ -47,25 +100,40 @@ class CompactLinearModel:
             raise ValueError("the compact model expects the word vectorizer of make_vectorizer()")
         if chars.analyzer != "char_wb" or chars.norm != "l2" or words.norm != "l2":
             raise ValueError("the compact model expects char_wb n-grams and l2 norms")
-        self.char_analyze = chars.build_analyzer()
-        self.word_vocab = words.vocabulary_
-        self.char_vocab = chars.vocabulary_
-        self.n_words = len(self.word_vocab)
-        self.idf = np.concatenate([words.idf_, chars.idf_])
-        self.word_sublinear = words.sublinear_tf
-        self.char_sublinear = chars.sublinear_tf
-        self._token_cache: dict[str, np.ndarray] = {}
+        if chars.lowercase or chars.preprocessor.__name__ != "drop_negated":
+            raise ValueError("the compact model expects the char preprocessor drop_negated")
         clf = pipeline.named_steps["clf"]
         calibrated = clf.calibrated_classifiers_[0]
         if len(clf.calibrated_classifiers_) != 1 or calibrated.method != "temperature":
             raise ValueError("the compact model needs one temperature-calibrated classifier")
         base = calibrated.estimator
-        self.weights = np.ascontiguousarray(np.asarray(base.coef_).T)  # (n_features, n_labels)
-        self.centred = self.weights - self.weights.mean(axis=1, keepdims=True)
-        self.intercept = np.asarray(base.intercept_, dtype=np.float64)
-        self.beta = float(calibrated.calibrators[0].beta_)
-        self.labels = [str(c) for c in clf.classes_]
+        params = {
+            "labels": [str(c) for c in clf.classes_],
+            "word_vocabulary": {k: int(v) for k, v in words.vocabulary_.items()},
+            "char_vocabulary": {k: int(v) for k, v in chars.vocabulary_.items()},
+            "char_ngram_range": list(chars.ngram_range),
+            "word_sublinear_tf": bool(words.sublinear_tf),
+            "char_sublinear_tf": bool(chars.sublinear_tf),
+            "beta": float(calibrated.calibrators[0].beta_),
+            "scope": asdict(processor.lexicon or ScopeLexicon()),
+        }
+        return cls(
+            params,
+            idf=np.concatenate([words.idf_, chars.idf_]),
+            weights=np.asarray(base.coef_, dtype=np.float64).T,
+            intercept=np.asarray(base.intercept_, dtype=np.float64),
+        )
 
+    def to_data(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """JSON-ready parameters and named arrays: what ``training.artifact`` writes."""
+        arrays = {"idf": self.idf, "weights": self.weights, "intercept": self.intercept}
+        return self.params, arrays
+
+    @classmethod
+    def from_data(cls, params: dict[str, Any], arrays: Any) -> CompactLinearModel:
+        return cls(params, arrays["idf"], arrays["weights"], arrays["intercept"])
+
+    # -- prediction -----------------------------------------------------------------------------
     def _token_features(self, token: str) -> np.ndarray:
         """Feature indices of a token on its own: its word unigram (if in the vocabulary) and its
         character n-grams, cached by token (natural text repeats a small set of words)."""
@@ -73,7 +141,7 @@ class CompactLinearModel:
         if found is None:
             ids = [] if (f := self.word_vocab.get(token)) is None else [f]
             vocab, offset = self.char_vocab, self.n_words
-            ids += [vocab[g] + offset for g in self.char_analyze(token) if g in vocab]
+            ids += [vocab[g] + offset for g in char_wb_grams(token, *self.char_range) if g in vocab]
             found = np.array(ids, dtype=np.int64)
             if len(self._token_cache) >= CACHE_SIZE:
                 self._token_cache.clear()
