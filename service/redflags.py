@@ -43,53 +43,53 @@ def compile_slot(slot: str, analyzer: TextAnalyzer) -> dict:
 
 
 class RedFlagMatcher:
-    """One spaCy Matcher per flag, run only when the text holds every word a pattern requires.
+    """One spaCy Matcher per pattern, run only when the text holds every word the pattern requires.
 
-    Most texts carry no red flag at all; checking the required words against the text's lemmas
-    first keeps the Matcher (the costly part) off the common path without changing any result.
+    Most texts carry no red flag at all, and a Matcher call with gap operators costs tens of
+    microseconds; checking the required words against the text's words first (an inverted index
+    from word to required slot) keeps the Matcher off the common path without changing any result.
     """
 
     def __init__(self, flags: list[RedFlag], analyzer: TextAnalyzer) -> None:
         self.flags = {flag.id: flag for flag in flags}
-        self.matchers: dict[str, Matcher] = {}
-        # flag id -> for each pattern, the alternatives of each required slot
-        self.required: dict[str, list[list[frozenset[str]]]] = {}
+        # (flag id, Matcher with one pattern, the ids of the slots it requires)
+        self.patterns: list[tuple[str, Matcher, frozenset[int]]] = []
         # match key -> whether the pattern itself says "can't", "not", ...
         self.negative: dict[int, bool] = {}
+        slot_ids: dict[frozenset[str], int] = {}
         for flag in flags:
-            matcher = Matcher(analyzer.nlp.vocab)
-            self.required[flag.id] = []
             for number, pattern in enumerate(flag.patterns):
                 slots = pattern.split()
                 key = f"{flag.id}#{number}"
                 specs = [compile_slot(s, analyzer) for s in slots]
+                matcher = Matcher(analyzer.nlp.vocab)
                 matcher.add(key, [specs])
-                self.required[flag.id].append(
-                    [
-                        frozenset(next(iter(spec.values()))["IN"])
-                        for spec in specs
-                        if "OP" not in spec
-                    ]
+                required = frozenset(
+                    slot_ids.setdefault(frozenset(next(iter(spec.values()))["IN"]), len(slot_ids))
+                    for spec in specs
+                    if "OP" not in spec
                 )
+                self.patterns.append((flag.id, matcher, required))
                 self.negative[analyzer.nlp.vocab.strings[key]] = any(
                     alt.lstrip("=") in NEGATION_WORDS
                     for s in slots
                     for alt in s.rstrip("?").split("|")
                 )
-            self.matchers[flag.id] = matcher
-        # every word that some pattern of the flag requires: a quick "certainly not" test
-        self.anchors = {
-            flag_id: frozenset().union(*(alts for pattern in patterns for alts in pattern))
-            for flag_id, patterns in self.required.items()
-        }
+        self.slots_of_word: dict[str, tuple[int, ...]] = {}
+        for alternatives, slot in slot_ids.items():
+            for word in alternatives:
+                self.slots_of_word[word] = (*self.slots_of_word.get(word, ()), slot)
 
-    def _possible(self, flag_id: str, words: set[str]) -> bool:
-        if self.anchors[flag_id].isdisjoint(words):
-            return False
-        return any(
-            all(not alternatives.isdisjoint(words) for alternatives in pattern)
-            for pattern in self.required[flag_id]
-        )
+    def _possible(self, analysis: Analysis) -> list[tuple[str, Matcher]]:
+        """The patterns whose every required slot has one of its words in the text."""
+        present: set[int] = set()
+        for word in set(analysis.lemmas).union(analysis.lower):
+            slots = self.slots_of_word.get(word)
+            if slots:
+                present.update(slots)
+        if not present:
+            return []
+        return [(flag_id, m) for flag_id, m, required in self.patterns if required <= present]
 
     @staticmethod
     def _denied(analysis: Analysis, start: int, end: int, negative_pattern: bool) -> bool:
@@ -106,10 +106,7 @@ class RedFlagMatcher:
     def find(self, analysis: Analysis) -> list[FlagHit]:
         """One hit per flag: its shortest undenied match, in the order flags appear in the text."""
         best: dict[str, tuple[int, int]] = {}
-        words = set(analysis.lemmas).union(analysis.lower)
-        for flag_id, matcher in self.matchers.items():
-            if not self._possible(flag_id, words):
-                continue
+        for flag_id, matcher in self._possible(analysis):
             for match_id, start, end in matcher(analysis.doc):
                 if self._denied(analysis, start, end, self.negative[match_id]):
                     continue
