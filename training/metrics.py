@@ -43,7 +43,11 @@ def expected_calibration_error(proba: np.ndarray, y_index: np.ndarray, bins: int
 def classification_scores(
     proba: np.ndarray, y: Sequence[str], labels: Sequence[str], threshold: float | None
 ) -> dict[str, float]:
-    """Top-1/top-3 over in-scope texts, macro-F1 over all labels, and the scope decision."""
+    """Top-1/top-3 over in-scope texts, macro-F1 over all labels, and the scope decision.
+
+    ``top1_accuracy``/``top3_accuracy`` rank the causes whatever the scope decision says; the
+    ``served_`` forms count an in-scope text called out of scope as a miss, as a user sees it.
+    """
     labels = list(labels)
     y = np.asarray(y)
     y_index = np.array([labels.index(v) for v in y])
@@ -60,6 +64,8 @@ def classification_scores(
         "n": len(y),
         "top1_accuracy": float(top1[in_scope].mean()),
         "top3_accuracy": float(top3[in_scope].mean()),
+        "served_top1_accuracy": float((top1 & (predicted != OUT_OF_SCOPE))[in_scope].mean()),
+        "served_top3_accuracy": float((top3 & (predicted != OUT_OF_SCOPE))[in_scope].mean()),
         "accuracy": float((predicted == y).mean()),
         "macro_f1": float(f1_score(y, predicted, labels=labels, average="macro", zero_division=0)),
         "oos_recall": float((predicted[~in_scope] == OUT_OF_SCOPE).mean()),

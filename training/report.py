@@ -8,6 +8,8 @@ from typing import Any
 SUMMARY_KEYS = (
     ("heldout", "top1_accuracy", "held-out top-1 accuracy (in-scope texts)"),
     ("heldout", "top3_accuracy", "held-out top-3 accuracy"),
+    ("heldout", "served_top1_accuracy", "top-1 as served (called out of scope = miss)"),
+    ("heldout", "served_top3_accuracy", "top-3 as served (called out of scope = miss)"),
     ("heldout", "macro_f1", "held-out macro-F1 (12 labels)"),
     ("heldout", "oos_recall", "out-of-scope texts recognised"),
     ("heldout", "false_reject_rate", "in-scope texts called out of scope"),
@@ -168,7 +170,8 @@ out-of-scope threshold of {meta["oos_threshold"]:.3f} on P(in scope) chosen on t
 Red flags, negation, duration and the referral policy are rules in `corpus/` that override the model.
 
 ## Metrics (held-out)
-top-1 {heldout["top1_accuracy"]:.3f}, top-3 {heldout["top3_accuracy"]:.3f}, macro-F1
+top-1 {heldout["top1_accuracy"]:.3f} ({heldout["served_top1_accuracy"]:.3f} counting texts called
+out of scope as misses), top-3 {heldout["top3_accuracy"]:.3f}, macro-F1
 {heldout["macro_f1"]:.3f}, out-of-scope recall {heldout["oos_recall"]:.3f}, false reject
 {heldout["false_reject_rate"]:.3f}, ECE {heldout["ece"]:.3f}; triage: emergency recall
 {triage["emergency_recall"]:.3f}, under-triage {triage["under_triage_rate"]:.3f}, over-triage

@@ -46,7 +46,7 @@ def test_heldout_split_size(test):
 def test_triage_cases_cover_every_level(triage):
     levels = Counter(ex.level for ex in triage)
     assert levels["emergency"] >= 20
-    assert all(levels[level] > 0 for level in ("self_care", "see_doctor", "urgent", "none"))
+    assert all(levels[level] > 0 for level in ("self_care", "see_doctor", "urgent", None))
 
 
 def test_no_heldout_text_nearly_duplicates_a_training_text(train, test, triage):

@@ -57,6 +57,8 @@ def test_gate_lines_say_metric_value_and_bound():
         "heldout": {
             "top1_accuracy": 0.5,
             "top3_accuracy": 1,
+            "served_top1_accuracy": 1,
+            "served_top3_accuracy": 1,
             "macro_f1": 1,
             "oos_recall": 1,
             "false_reject_rate": 0,
