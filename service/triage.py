@@ -60,22 +60,24 @@ class Analyser:
             [self.model.proba(self.model.encode(self.processor.analyse(t))) for t in texts]
         )
 
-    def evidence(self, analysis: Analysis, scores: np.ndarray) -> list[str]:
-        """The input's own words that push this cause up most, merged into short phrases.
-
-        Denied words ("no cold sores") and stop words are never evidence; a number right before a
-        chosen word stays with it ("four espressos").
-        """
-        column = scores.tolist()  # plain floats: indexing NumPy scalars one by one is slow
-        eligible = [
+    @staticmethod
+    def evidence_candidates(analysis: Analysis) -> list[int]:
+        """Tokens that may be evidence for any cause: denied words ("no cold sores"), stop words
+        and bare numbers never are."""
+        return [
             i
             for i, r in enumerate(analysis.rendered)
             if r
-            and column[i] > 0
             and not analysis.negated[i]
             and not analysis.is_stop[i]
             and not analysis.like_num[i]
         ]
+
+    def evidence(self, analysis: Analysis, scores: list[float], candidates: list[int]) -> list[str]:
+        """The input's own words that push this cause up most, merged into short phrases; a number
+        right before a chosen word stays with it ("four espressos")."""
+        column = scores
+        eligible = [i for i in candidates if column[i] > 0]
         if not eligible:
             return []
         floor = EVIDENCE_MIN_SHARE * max(column[i] for i in eligible)
@@ -113,8 +115,10 @@ class Analyser:
         top_cause = None
         if in_scope:
             order = [i for i in np.argsort(-proba, kind="stable") if i != self.oos_index][:top_k]
-            n_tokens = len(analysis.rendered)
-            for i in order:
+            # plain floats: indexing NumPy scalars one by one is slow
+            scores = self.model.token_scores(encoded, len(analysis.rendered), order).tolist()
+            candidates = self.evidence_candidates(analysis)
+            for i, row in zip(order, scores, strict=True):
                 cause = self.causes[self.labels[i]]
                 causes.append(
                     {
@@ -122,9 +126,7 @@ class Analyser:
                         "name": cause.name,
                         # rounded down, so the listed confidences never sum above 1
                         "confidence": math.floor(float(proba[i]) * 10_000) / 10_000,
-                        "evidence": self.evidence(
-                            analysis, self.model.token_scores(encoded, n_tokens, i)
-                        ),
+                        "evidence": self.evidence(analysis, row, candidates),
                     }
                 )
             top_cause = self.causes[causes[0]["id"]]

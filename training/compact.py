@@ -206,12 +206,16 @@ class CompactLinearModel:
         proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
         return proba
 
-    def token_scores(self, encoded: Encoded, n_tokens: int, label: int) -> np.ndarray:
-        """(n_tokens,): how much each token moved one label's centred logit (they sum to it)."""
-        if not encoded.owner_feature.size:
-            return np.zeros(n_tokens)
-        feature = encoded.indices[encoded.owner_feature]
-        amount = encoded.values[encoded.owner_feature] * encoded.owner_share
-        return np.bincount(
-            encoded.owner_token, weights=amount * self.centred[feature, label], minlength=n_tokens
-        )
+    def token_scores(self, encoded: Encoded, n_tokens: int, labels: list[int]) -> np.ndarray:
+        """(len(labels), n_tokens): how much each token moved each label's centred logit (a row
+        sums to that logit)."""
+        scores = np.zeros((len(labels), n_tokens))
+        if encoded.owner_feature.size:
+            feature = encoded.indices[encoded.owner_feature]
+            amount = encoded.values[encoded.owner_feature] * encoded.owner_share
+            moved = self.centred[feature][:, labels] * amount[:, None]
+            for row in range(len(labels)):
+                scores[row] = np.bincount(
+                    encoded.owner_token, weights=moved[:, row], minlength=n_tokens
+                )
+        return scores

@@ -29,6 +29,6 @@ def test_token_scores_sum_to_the_centred_logits(analyser: Analyser):
     analysis = analyser.processor.analyse("my lip twitches after 4 espressos, no cold sores")
     encoded = analyser.model.encode(analysis)
     centred = encoded.values @ analyser.model.centred[encoded.indices]
-    for label in range(len(analyser.labels)):
-        scores = analyser.model.token_scores(encoded, len(analysis.doc), label)
-        np.testing.assert_allclose(scores.sum(), centred[label], atol=1e-9)
+    labels = list(range(len(analyser.labels)))
+    scores = analyser.model.token_scores(encoded, len(analysis.doc), labels)
+    np.testing.assert_allclose(scores.sum(axis=1), centred, atol=1e-9)
