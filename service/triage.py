@@ -101,10 +101,10 @@ class Analyser:
     def analyse_many(
         self, texts: list[str], top_k: int = 3, today: date | None = None
     ) -> list[dict[str, Any]]:
-        return [self._answer(text, top_k, today) for text in texts]
+        analyses = self.processor.analyse_many(texts)
+        return [self._answer(analysis, top_k, today) for analysis in analyses]
 
-    def _answer(self, text: str, top_k: int, today: date | None) -> dict[str, Any]:
-        analysis = self.processor.analyse(text)
+    def _answer(self, analysis: Analysis, top_k: int, today: date | None) -> dict[str, Any]:
         encoded = self.model.encode(analysis)
         proba = self.model.proba(encoded)
         in_scope_prob = 1.0 - float(proba[self.oos_index])

@@ -90,8 +90,12 @@ class TextAnalyzer:
             return LEMMA_OVERRIDES[norm]
         return self.lemma_table.get(norm, norm)
 
+    @staticmethod
+    def _shorten_runs(text: str) -> str:
+        return LONG_RUN.sub(lambda m: "x" * len(m.group()), text)
+
     def tokenize(self, text: str) -> Doc:
-        return self.nlp.make_doc(LONG_RUN.sub(lambda m: "x" * len(m.group()), text))
+        return self.nlp.make_doc(self._shorten_runs(text))
 
     def make_doc(self, text: str) -> Doc:
         doc = self.tokenize(text)
@@ -142,7 +146,14 @@ class TextAnalyzer:
         return self.make_doc(phrase.lower())
 
     def analyse(self, text: str) -> Analysis:
-        doc = self.tokenize(text)
+        return self._analyse_doc(text, self.tokenize(text))
+
+    def analyse_many(self, texts: list[str]) -> list[Analysis]:
+        """Many texts through ``nlp.pipe``; the same analyses as ``analyse`` one by one."""
+        docs = self.nlp.pipe(self._shorten_runs(t) for t in texts)
+        return [self._analyse_doc(text, doc) for text, doc in zip(texts, docs, strict=True)]
+
+    def _analyse_doc(self, text: str, doc: Doc) -> Analysis:
         table = self._token_table(doc)
         n = len(doc)
         lemmas = [row[0] for row in table]

@@ -72,3 +72,16 @@ def test_processor_pickles_without_spacy_state(processor):
 def test_render_joins_kept_tokens(processor):
     analysis = processor.analyse("lip, twitching!!")
     assert TextAnalyzer.render(analysis) == "lip twitch"
+
+
+def test_analyse_many_through_pipe_equals_one_by_one(processor):
+    texts = ["no cold sores but my lip tingles", "😀" * 80 + " lip", "4 coffees, left eye twitch", "x"]
+    many = processor.analyzer_.analyse_many(texts)
+    for text, batch in zip(texts, many, strict=True):
+        single = processor.analyse(text)
+        assert (batch.rendered, batch.negated, batch.starts, batch.ends) == (
+            single.rendered,
+            single.negated,
+            single.starts,
+            single.ends,
+        )
