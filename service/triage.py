@@ -1,8 +1,9 @@
 """The analyser: one object that turns a text into the contract's answer.
 
 It joins the trained model (text processing, features and calibrated classifier in their serving
-form, ``training.compact``, and the out-of-scope threshold) with the rule layer (red flags, timeline, referral policy). The service, ``make
-evaluate`` and the tests all call ``Analyser.analyse``, so what is measured is what is served.
+form, ``training.compact``, and the out-of-scope threshold) with the rule layer (red flags,
+timeline, referral policy). The service, ``make evaluate`` and the tests all call
+``Analyser.analyse``, so what is measured is what is served.
 """
 
 from __future__ import annotations
@@ -34,9 +35,8 @@ class Analyser:
         self.knowledge = knowledge
         self.oos_threshold = oos_threshold
         self.version = version
-        analyzer = self.processor
-        self.flags = RedFlagMatcher(knowledge.red_flags, analyzer)
-        self.timeline = TimelineReader(knowledge.lexicon, analyzer)
+        self.flags = RedFlagMatcher(knowledge.red_flags, self.processor)
+        self.timeline = TimelineReader(knowledge.lexicon, self.processor)
         self.labels = self.model.labels
         self.oos_index = self.labels.index(OUT_OF_SCOPE)
         self.causes = {c.id: c for c in knowledge.causes}
@@ -73,10 +73,10 @@ class Analyser:
             and not analysis.like_num[i]
         ]
 
-    def evidence(self, analysis: Analysis, scores: list[float], candidates: list[int]) -> list[str]:
-        """The input's own words that push this cause up most, merged into short phrases; a number
-        right before a chosen word stays with it ("four espressos")."""
-        column = scores
+    def evidence(self, analysis: Analysis, column: list[float], candidates: list[int]) -> list[str]:
+        """The input's own words that push this cause up most (``column``: each token's share of
+        its score), merged into short phrases; a number right before a chosen word stays with it
+        ("four espressos")."""
         eligible = [i for i in candidates if column[i] > 0]
         if not eligible:
             return []

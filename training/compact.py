@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from training.text import NEG_PREFIX, NUMBER, Analysis, ScopeLexicon
+from training.text import Analysis, ScopeLexicon, drop_negated
 
 CACHE_SIZE = 50_000  # distinct tokens whose features are remembered
 _SPACES = re.compile(r"\s\s+")
@@ -46,10 +46,8 @@ def char_wb_grams(token: str, min_n: int, max_n: int) -> list[str]:
     Written out here so that serving needs no scikit-learn; the equivalence test over the corpus
     catches any drift from ``TfidfVectorizer(analyzer="char_wb")``.
     """
-    if token.startswith(NEG_PREFIX) or token == NUMBER:
-        return []
     grams = []
-    for word in _SPACES.sub(" ", token).split():
+    for word in _SPACES.sub(" ", drop_negated(token)).split():
         w = f" {word} "
         for n in range(min_n, max_n + 1):
             offset = 0
@@ -100,7 +98,7 @@ class CompactLinearModel:
             raise ValueError("the compact model expects the word vectorizer of make_vectorizer()")
         if chars.analyzer != "char_wb" or chars.norm != "l2" or words.norm != "l2":
             raise ValueError("the compact model expects char_wb n-grams and l2 norms")
-        if chars.lowercase or chars.preprocessor.__name__ != "drop_negated":
+        if chars.lowercase or chars.preprocessor is not drop_negated:
             raise ValueError("the compact model expects the char preprocessor drop_negated")
         clf = pipeline.named_steps["clf"]
         calibrated = clf.calibrated_classifiers_[0]

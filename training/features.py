@@ -16,7 +16,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
 from training.knowledge import Lexicon
-from training.text import NEG_PREFIX, NUMBER, Analysis, ScopeLexicon, TextAnalyzer
+from training.text import Analysis, ScopeLexicon, TextAnalyzer, drop_negated
 
 
 def scope_lexicon(lexicon: Lexicon) -> ScopeLexicon:
@@ -65,11 +65,6 @@ class SpacyTextProcessor(TransformerMixin, BaseEstimator):
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "analyzer_")
-
-
-def drop_negated(rendered: str) -> str:
-    """Character n-grams must not see denied words, or "no cold sores" would still vote herpes."""
-    return " ".join(w for w in rendered.split(" ") if not w.startswith(NEG_PREFIX) and w != NUMBER)
 
 
 def make_vectorizer(

@@ -32,6 +32,15 @@ LEXEME_CACHE_SIZE = 100_000
 LEMMA_OVERRIDES = {"left": "left", "lips": "lip", "fits": "fit", "meds": "med", "palsy": "palsy"}
 
 
+def drop_negated(rendered: str) -> str:
+    """Character n-grams must not see denied words, or "no cold sores" would still vote herpes.
+
+    The preprocessor of the character vectorizer; here, beside the rendering it undoes, because the
+    serving form (``training.compact``) applies it too, without scikit-learn.
+    """
+    return " ".join(w for w in rendered.split(" ") if not w.startswith(NEG_PREFIX) and w != NUMBER)
+
+
 @dataclass(frozen=True)
 class ScopeLexicon:
     """The trigger lists of ``corpus/lexicon.yaml`` (kept as tuples so estimators can hold them)."""

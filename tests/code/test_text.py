@@ -6,8 +6,8 @@ import pickle
 
 import pytest
 
-from training.features import SpacyTextProcessor, drop_negated, scope_lexicon
-from training.text import TextAnalyzer
+from training.features import SpacyTextProcessor, scope_lexicon
+from training.text import TextAnalyzer, drop_negated
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,12 @@ def test_render_joins_kept_tokens(processor):
 
 
 def test_analyse_many_through_pipe_equals_one_by_one(processor):
-    texts = ["no cold sores but my lip tingles", "😀" * 80 + " lip", "4 coffees, left eye twitch", "x"]
+    texts = [
+        "no cold sores but my lip tingles",
+        "😀" * 80 + " lip",
+        "4 coffees, left eye twitch",
+        "x",
+    ]
     many = processor.analyzer_.analyse_many(texts)
     for text, batch in zip(texts, many, strict=True):
         single = processor.analyse(text)
