@@ -13,11 +13,13 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 
+from service.app import TELEMETRY  # the same framework settings as the service
+
 CONSTANT = {"in_scope": True, "causes": [{"id": "caffeine", "confidence": 0.9}]}
 
 
 def bare() -> FastAPI:
-    app = FastAPI()
+    app = FastAPI(telemetry=TELEMETRY)
 
     @app.post("/v1/predict")
     async def predict() -> dict:
@@ -31,7 +33,7 @@ def sklearn() -> FastAPI:
 
     models = Path(os.environ.get("TRIAGE_MODELS_DIR", "models"))
     pipeline = artifact.load(artifact.newest(models)).bundle["pipeline"]
-    app = FastAPI()
+    app = FastAPI(telemetry=TELEMETRY)
 
     @app.post("/v1/predict")
     async def predict(request: Request) -> dict:

@@ -23,6 +23,9 @@ from service.triage import Analyser
 from training import artifact
 
 logger = logging.getLogger("service")
+# FastAPI's own OpenTelemetry hooks check for providers on every request; the service exports
+# Prometheus metrics instead (service/metrics.py), so they are off
+TELEMETRY = {"tracing": False, "metrics": False, "logs": False}
 
 
 async def _load(app: FastAPI, path: Path) -> None:
@@ -64,6 +67,7 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fas
         summary="Likely causes and referral advice from a free-text description. Not a diagnosis.",
         version="1.0",
         lifespan=lifespan,
+        telemetry=TELEMETRY,
     )
     app.state.settings = settings
     app.state.metrics = make_metrics()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, Info
 
@@ -15,6 +16,21 @@ class Metrics:
     predictions: Counter
     levels: Counter
     model: Info
+    # label values -> children: ``labels()`` takes a lock and builds keys on every call, which
+    # costs more per request than the counting itself; the label sets are small and bounded
+    _children: dict[tuple, Any] = field(default_factory=dict)
+
+    def _child(self, metric: Counter | Histogram, *values: str) -> Any:
+        key = (metric, *values)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*values)
+        return child
+
+    def count_request(self, route: str, method: str, status: int, seconds: float) -> None:
+        """``route`` is a route template, never a raw path, so the label sets stay bounded."""
+        self._child(self.requests, route, method, str(status)).inc()
+        self._child(self.latency, route, method).observe(seconds)
 
 
 def make_metrics() -> Metrics:
@@ -46,5 +62,5 @@ def make_metrics() -> Metrics:
 
 def count_answer(metrics: Metrics, answer: dict) -> None:
     cause = answer["causes"][0]["id"] if answer["causes"] else "out_of_scope"
-    metrics.predictions.labels(cause=cause).inc()
-    metrics.levels.labels(level=answer["referral"]["level"] or "none").inc()
+    metrics._child(metrics.predictions, cause).inc()
+    metrics._child(metrics.levels, answer["referral"]["level"] or "none").inc()

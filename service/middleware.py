@@ -119,8 +119,7 @@ class ObservabilityMiddleware:
             # route templates only, never raw paths: raw paths would make label values unbounded
             path = getattr(route, "path", None) or ("not_found" if status == 404 else "other")
             method = scope.get("method", "")
-            self.metrics.requests.labels(route=path, method=method, status=str(status)).inc()
-            self.metrics.latency.labels(route=path, method=method).observe(elapsed)
+            self.metrics.count_request(path, method, status, elapsed)
             logger.info(
                 "request",
                 extra={

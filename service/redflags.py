@@ -79,17 +79,29 @@ class RedFlagMatcher:
         for alternatives, slot in slot_ids.items():
             for word in alternatives:
                 self.slots_of_word[word] = (*self.slots_of_word.get(word, ()), slot)
+        # each pattern listed under one of its required slots, so a text is checked only against
+        # the patterns one of its words can start
+        self.patterns_of_slot: dict[int, list[int]] = {}
+        for number, (_, _, required) in enumerate(self.patterns):
+            self.patterns_of_slot.setdefault(min(required, default=-1), []).append(number)
 
     def _possible(self, analysis: Analysis) -> list[tuple[str, Matcher]]:
-        """The patterns whose every required slot has one of its words in the text."""
+        """The patterns whose every required slot has one of its words in the text, in the
+        order of ``patterns``."""
         present: set[int] = set()
-        for word in set(analysis.lemmas).union(analysis.lower):
-            slots = self.slots_of_word.get(word)
+        get = self.slots_of_word.get
+        for word in {*analysis.lemmas, *analysis.lower}:
+            slots = get(word)
             if slots:
                 present.update(slots)
-        if not present:
-            return []
-        return [(flag_id, m) for flag_id, m, required in self.patterns if required <= present]
+        numbers = [n for slot in present for n in self.patterns_of_slot.get(slot, ())]
+        numbers += self.patterns_of_slot.get(-1, ())  # a pattern of gaps only (none today)
+        found = []
+        for number in sorted(numbers):
+            flag_id, matcher, required = self.patterns[number]
+            if required <= present:
+                found.append((flag_id, matcher))
+        return found
 
     @staticmethod
     def _denied(analysis: Analysis, start: int, end: int, negative_pattern: bool) -> bool:

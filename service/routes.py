@@ -35,14 +35,13 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 @router.post("/v1/predict", response_model=Prediction, responses=ERRORS, tags=["triage"])
-async def predict(
-    body: PredictRequest, analyser: AnalyserDep, settings: SettingsDep, request: Request
-) -> dict:
+async def predict(body: PredictRequest, analyser: AnalyserDep, request: Request) -> dict:
     """Likely causes, calibrated confidence, evidence and referral advice for one description.
 
     ``async`` on purpose: one analysis is a fraction of a millisecond of CPU work, cheaper to run
     on the event loop than to hand to a thread (the batch route, up to 256 texts, uses threads).
     """
+    settings = request.app.state.settings
     answer = analyser.analyse(body.text, top_k=body.top_k or settings.default_top_k)
     count_answer(request.app.state.metrics, answer)
     return answer

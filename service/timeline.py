@@ -43,6 +43,8 @@ class TimelineReader:
             rf"\b(?P<num>{number})(?:\s*(?:-|to|or)\s*(?P<num2>{number}))?\s*\+?\s*"
             rf"(?P<unit>{unit_words})s?\b(?P<post>\s+(?:{_AFTER})\b)?(?P<old>[\s-]+old)?"
         )
+        # the duration pattern cannot match without a unit word: a cheap search first
+        self.unit_re = re.compile(rf"(?:{unit_words})s?\b")
         phrases = sorted(durations.phrases, key=len, reverse=True)
         self.phrase_re = re.compile(r"\b(" + "|".join(re.escape(p) for p in phrases) + r")\b")
         self.phrase_days = {p.lower(): v for p, v in durations.phrases.items()}
@@ -62,13 +64,13 @@ class TimelineReader:
     def duration_days(self, text: str, today: date) -> float | None:
         lowered = text.lower()
         found: list[float] = []
-        for m in self.duration_re.finditer(lowered):
+        for m in self.duration_re.finditer(lowered) if self.unit_re.search(lowered) else ():
             if m.group("old") or not (m.group("pre") or m.group("post")):
                 continue
             value = max(self._number(m.group("num")), self._number(m.group("num2") or "0"))
             found.append(value * self.units[m.group("unit")])
         found += [self.phrase_days[m.group(1)] for m in self.phrase_re.finditer(lowered)]
-        for m in self.weekday_re.finditer(lowered):
+        for m in self.weekday_re.finditer(lowered) if "since" in lowered else ():
             days = (today.weekday() - self.weekdays.index(m.group(1))) % 7
             found.append(float(days or 7))
         return round(max(found), 2) if found else None

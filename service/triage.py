@@ -96,7 +96,8 @@ class Analyser:
 
     # -- whole answer ---------------------------------------------------------------------------
     def analyse(self, text: str, top_k: int = 3, today: date | None = None) -> dict[str, Any]:
-        return self.analyse_many([text], top_k=top_k, today=today)[0]
+        # not analyse_many([text]): nlp.pipe costs more set-up than one text's tokenizing
+        return self._answer(self.processor.analyse(text), top_k, today)
 
     def analyse_many(
         self, texts: list[str], top_k: int = 3, today: date | None = None

@@ -26,18 +26,18 @@ _SPACES = re.compile(r"\s\s+")
 
 @dataclass(frozen=True)
 class Encoded:
-    """One text's features: active feature indices with their TF-IDF values, and which tokens
-    produced each occurrence (for evidence)."""
+    """One text's features: active feature indices with their TF-IDF values and coefficient rows,
+    and which tokens produced each occurrence (for evidence)."""
 
     indices: np.ndarray
     values: np.ndarray
+    rows: np.ndarray  # (len(indices), n_labels): the coefficients of each active feature
     owner_feature: np.ndarray  # position in ``indices`` of each occurrence
     owner_token: np.ndarray  # token index in the doc of each occurrence
     owner_share: np.ndarray  # share of the feature's value this occurrence carries
 
 
 _NONE = np.empty(0, dtype=np.int64)
-EMPTY = Encoded(_NONE, np.empty(0), _NONE, _NONE, np.empty(0))
 
 
 def char_wb_grams(token: str, min_n: int, max_n: int) -> list[str]:
@@ -80,8 +80,11 @@ class CompactLinearModel:
         )
         self.idf = idf
         self.weights = np.ascontiguousarray(weights)  # (n_features, n_labels)
-        self.centred = self.weights - self.weights.mean(axis=1, keepdims=True)
+        self.row_mean = self.weights.mean(axis=1)  # token scores are read against the mean label
         self.intercept = intercept
+        self.empty = Encoded(
+            _NONE, np.empty(0), np.empty((0, len(self.labels))), _NONE, _NONE, _NONE
+        )
         self._token_cache: dict[str, np.ndarray] = {}
 
     # -- derived from the pipeline, saved, loaded ------------------------------------------------
@@ -155,9 +158,9 @@ class CompactLinearModel:
         """
         kept = [(i, r) for i, r in enumerate(analysis.rendered) if r]
         if not kept:
-            return EMPTY
-        parts = [self._token_features(r) for _, r in kept]
-        lengths = [len(p) for p in parts]
+            return self.empty
+        cache, features = self._token_cache, self._token_features
+        parts = [cache.get(r) if r in cache else features(r) for _, r in kept]
         vocab = self.word_vocab
         pair_feats: list[int] = []
         pair_toks: list[int] = []
@@ -166,37 +169,44 @@ class CompactLinearModel:
             if f is not None:
                 pair_feats += (f, f)  # a pair's occurrence is shared by its two tokens
                 pair_toks += (i, j)
+        lengths = [len(p) for p in parts]
         n_single = sum(lengths)
         if not n_single and not pair_feats:
-            return EMPTY
+            return self.empty
         feats = np.concatenate([*parts, np.asarray(pair_feats, dtype=np.int64)])
         toks = np.concatenate(
             [
-                np.repeat(np.asarray([i for i, _ in kept], dtype=np.int64), lengths),
+                np.repeat(np.fromiter((i for i, _ in kept), np.int64, len(kept)), lengths),
                 np.asarray(pair_toks, dtype=np.int64),
             ]
         )
         occurrence = np.ones(feats.size)
         occurrence[n_single:] = 0.5
-        indices, inverse = np.unique(feats, return_inverse=True)
+        # np.unique(feats, return_inverse=True), without its general-purpose overhead
+        ordered = np.sort(feats)
+        first = np.empty(ordered.size, dtype=bool)
+        first[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+        indices = ordered[first]
+        inverse = indices.searchsorted(feats)
         counts = np.bincount(inverse, weights=occurrence)
-        values = np.empty_like(counts)
         split = int(np.searchsorted(indices, self.n_words))  # word features come first
-        for block, sublinear in (
-            (slice(0, split), self.word_sublinear),
-            (slice(split, None), self.char_sublinear),
-        ):
-            c = counts[block]
-            if not c.size:
-                continue
-            tf = np.log(c) + 1.0 if sublinear else c
-            v = tf * self.idf[indices[block]]
-            values[block] = v / np.sqrt(np.dot(v, v))
-        return Encoded(indices, values, inverse, toks, occurrence / counts[inverse])
+        tf = counts.copy()
+        if self.word_sublinear:
+            tf[:split] = np.log(counts[:split]) + 1.0
+        if self.char_sublinear:
+            tf[split:] = np.log(counts[split:]) + 1.0
+        values = tf * self.idf[indices]
+        for block in (values[:split], values[split:]):
+            if block.size:
+                block /= np.sqrt(np.dot(block, block))
+        return Encoded(
+            indices, values, self.weights[indices], inverse, toks, occurrence / counts[inverse]
+        )
 
     def proba(self, encoded: Encoded) -> np.ndarray:
         """softmax(beta * (x . W + b)), as CalibratedClassifierCV(method="temperature") does."""
-        logits = encoded.values @ self.weights[encoded.indices] + self.intercept
+        logits = encoded.values @ encoded.rows + self.intercept
         scaled = self.beta * logits
         scaled -= scaled.max()
         exp = np.exp(scaled)
@@ -205,15 +215,14 @@ class CompactLinearModel:
         return proba
 
     def token_scores(self, encoded: Encoded, n_tokens: int, labels: list[int]) -> np.ndarray:
-        """(len(labels), n_tokens): how much each token moved each label's centred logit (a row
-        sums to that logit)."""
-        scores = np.zeros((len(labels), n_tokens))
-        if encoded.owner_feature.size:
-            feature = encoded.indices[encoded.owner_feature]
-            amount = encoded.values[encoded.owner_feature] * encoded.owner_share
-            moved = self.centred[feature][:, labels] * amount[:, None]
-            for row in range(len(labels)):
-                scores[row] = np.bincount(
-                    encoded.owner_token, weights=moved[:, row], minlength=n_tokens
-                )
-        return scores
+        """(len(labels), n_tokens): how much each token moved each label's centred logit (the
+        logit minus the mean over labels; a row sums to it)."""
+        if not encoded.owner_feature.size:
+            return np.zeros((len(labels), n_tokens))
+        centred = encoded.rows.take(labels, axis=1) - self.row_mean[encoded.indices][:, None]
+        per_feature = centred * encoded.values[:, None]
+        moved = per_feature[encoded.owner_feature] * encoded.owner_share[:, None]
+        # one bincount for all labels: label r's tokens are bins r * n_tokens ...
+        bins = encoded.owner_token + (np.arange(len(labels)) * n_tokens)[:, None]
+        flat = np.bincount(bins.ravel(), weights=moved.T.ravel(), minlength=len(labels) * n_tokens)
+        return flat.reshape(len(labels), n_tokens)

@@ -112,30 +112,31 @@ class TextAnalyzer:
         return doc
 
     def _token_table(self, doc: Doc) -> list[tuple]:
-        """One pass over the doc: set each token's lemma (the Matchers read it) and keep the
-        attributes the rest of the analysis needs as plain Python values.
+        """One pass over the doc: set each token's lemma (the Matchers read it) and return the
+        attributes the rest of the analysis needs as columns of plain Python values: lemma,
+        lemma id, lower, length, is_punct, is_space, is_stop, like_num, start offset.
 
         Reads the doc as arrays and caches per (word, norm): building a spaCy ``Token`` per word
         costs more than everything done with it.
         """
         rows = doc.to_array([ORTH, NORM, IDX]).tolist()
+        if not rows:
+            return [[] for _ in range(9)]
         cache = self._lexeme_cache
-        table, lemma_ids = [], []
-        for orth, norm, start in rows:
-            entry = cache.get((orth, norm))
-            if entry is None:
-                entry = self._lexeme_entry(orth, norm)
-                if len(cache) >= LEXEME_CACHE_SIZE:
-                    cache.clear()
-                cache[(orth, norm)] = entry
-            lemma, lemma_id, lower, length, punct, space, stop, num = entry
-            lemma_ids.append(lemma_id)
-            table.append((lemma, lower, start, start + length, punct, space, stop, num))
-        if rows:
-            doc.from_array([LEMMA], numpy.array(lemma_ids, dtype=numpy.uint64).reshape(-1, 1))
-        return table
+        if len(cache) >= LEXEME_CACHE_SIZE:
+            cache.clear()
+        entries = [cache.get((o, n)) or self._remember(o, n) for o, n, _ in rows]
+        columns = [list(column) for column in zip(*entries, strict=True)]
+        columns.append([start for _, _, start in rows])
+        doc.from_array([LEMMA], numpy.array(columns[1], dtype=numpy.uint64).reshape(-1, 1))
+        return columns
 
-    def _lexeme_entry(self, orth: int, norm: int) -> tuple:
+    def _remember(self, orth: int, norm: int) -> tuple:
+        entry = self._lemma_entry(orth, norm)
+        self._lexeme_cache[(orth, norm)] = entry
+        return entry
+
+    def _lemma_entry(self, orth: int, norm: int) -> tuple:
         lex = self.nlp.vocab[orth]
         lemma = self.lemma_of(self.nlp.vocab.strings[norm])
         lemma_id = self.nlp.vocab.strings.add(lemma)
@@ -163,12 +164,11 @@ class TextAnalyzer:
         return [self._analyse_doc(text, doc) for text, doc in zip(texts, docs, strict=True)]
 
     def _analyse_doc(self, text: str, doc: Doc) -> Analysis:
-        table = self._token_table(doc)
+        lemmas, _, lower, lengths, punct, space, is_stop, like_num, starts = self._token_table(doc)
         n = len(doc)
-        lemmas = [row[0] for row in table]
         negated, hypothetical = [False] * n, [False] * n
         neg_trigger, is_trigger = [-1] * n, [False] * n
-        stops = [row[4] for row in table]
+        stops = punct.copy()  # where a scope ends: punctuation and terminator words
         spans: dict[str, list[tuple[int, int]]] = {
             "triggers": [],
             "pseudo": [],
@@ -200,13 +200,11 @@ class TextAnalyzer:
             while i >= 0 and i >= start - window and not stops[i]:
                 hypothetical[i] = True
                 i -= 1
-        rendered: list[str | None] = []
-        for i, (lemma, _, _, _, punct, space, _, num) in enumerate(table):
-            if punct or space:
-                rendered.append(None)
-                continue
-            form = NUMBER if num else lemma
-            rendered.append(NEG_PREFIX + form if negated[i] else form)
+        forms = [NUMBER if num else lemma for lemma, num in zip(lemmas, like_num, strict=True)]
+        rendered: list[str | None] = [
+            None if p or sp else NEG_PREFIX + form if neg else form
+            for form, p, sp, neg in zip(forms, punct, space, negated, strict=True)
+        ]
         return Analysis(
             text=text,
             doc=doc,
@@ -215,11 +213,11 @@ class TextAnalyzer:
             hypothetical=hypothetical,
             neg_trigger=neg_trigger,
             is_trigger=is_trigger,
-            lower=[row[1] for row in table],
-            starts=[row[2] for row in table],
-            ends=[row[3] for row in table],
-            is_stop=[row[6] for row in table],
-            like_num=[row[7] for row in table],
+            lower=lower,
+            starts=starts,
+            ends=[start + length for start, length in zip(starts, lengths, strict=True)],
+            is_stop=is_stop,
+            like_num=like_num,
             rendered=rendered,
         )
 
