@@ -20,7 +20,7 @@ class Metrics:
     # costs more per request than the counting itself; the label sets are small and bounded
     _children: dict[tuple, Any] = field(default_factory=dict)
 
-    def _child(self, metric: Counter | Histogram, *values: str) -> Any:
+    def child(self, metric: Counter | Histogram, *values: str) -> Any:
         key = (metric, *values)
         child = self._children.get(key)
         if child is None:
@@ -29,8 +29,8 @@ class Metrics:
 
     def count_request(self, route: str, method: str, status: int, seconds: float) -> None:
         """``route`` is a route template, never a raw path, so the label sets stay bounded."""
-        self._child(self.requests, route, method, str(status)).inc()
-        self._child(self.latency, route, method).observe(seconds)
+        self.child(self.requests, route, method, str(status)).inc()
+        self.child(self.latency, route, method).observe(seconds)
 
 
 def make_metrics() -> Metrics:
@@ -62,5 +62,5 @@ def make_metrics() -> Metrics:
 
 def count_answer(metrics: Metrics, answer: dict) -> None:
     cause = answer["causes"][0]["id"] if answer["causes"] else "out_of_scope"
-    metrics._child(metrics.predictions, cause).inc()
-    metrics._child(metrics.levels, answer["referral"]["level"] or "none").inc()
+    metrics.child(metrics.predictions, cause).inc()
+    metrics.child(metrics.levels, answer["referral"]["level"] or "none").inc()

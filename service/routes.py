@@ -41,7 +41,7 @@ async def predict(body: PredictRequest, analyser: AnalyserDep, request: Request)
     ``async`` on purpose: one analysis is a fraction of a millisecond of CPU work, cheaper to run
     on the event loop than to hand to a thread (the batch route, up to 256 texts, uses threads).
     """
-    settings = request.app.state.settings
+    settings = request.app.state.settings  # not a dependency: each one adds to every request
     answer = analyser.analyse(body.text, top_k=body.top_k or settings.default_top_k)
     count_answer(request.app.state.metrics, answer)
     return answer

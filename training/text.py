@@ -111,7 +111,7 @@ class TextAnalyzer:
         self._token_table(doc)
         return doc
 
-    def _token_table(self, doc: Doc) -> list[tuple]:
+    def _token_table(self, doc: Doc) -> list[list]:
         """One pass over the doc: set each token's lemma (the Matchers read it) and return the
         attributes the rest of the analysis needs as columns of plain Python values: lemma,
         lemma id, lower, length, is_punct, is_space, is_stop, like_num, start offset.
