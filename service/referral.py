@@ -31,9 +31,8 @@ def decide(
 ) -> ReferralDecision:
     """``top_cause`` is None when the text is out of scope: then only red flags set a level."""
     candidates: list[tuple[str, str]] = []
-    slow = timeline.onset == "slow"
-    active = [f for f in flags if not (f.sudden_only and slow)]
-    held_back = [f for f in flags if f.sudden_only and slow]
+    held_back = [f for f in flags if f.sudden_only and timeline.slow_for(f.start, f.end)]
+    active = [f for f in flags if f not in held_back]
     for flag in active:
         candidates.append(
             (flag.level, policy.reasons["red_flag"].format(name=flag.name, text=flag.text))

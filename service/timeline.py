@@ -27,6 +27,17 @@ class Timeline:
     onset: str | None  # "sudden", "slow" or None when the text does not say
     onset_text: str | None
     recurring_text: str | None
+    # when slow onset is only inferred from a long duration: the character span of the clause
+    # that states it, the only place where it says how a symptom started; None: the whole text
+    slow_clause: tuple[int, int] | None = None
+
+    def slow_for(self, start: int, end: int) -> bool:
+        """Whether the symptom at [start, end) of the text came on slowly."""
+        if self.onset != "slow":
+            return False
+        if self.slow_clause is None:
+            return True
+        return start < self.slow_clause[1] and end > self.slow_clause[0]
 
 
 class TimelineReader:
@@ -57,27 +68,64 @@ class TimelineReader:
         self.matcher.add("slow", [analyzer.phrase_doc(p) for p in lexicon.onset.slow])
         self.matcher.add("recurring", [analyzer.phrase_doc(p) for p in lexicon.recurring])
         self.vocab = analyzer.nlp.vocab
+        self.clause_breaks = {analyzer.lemma_of(w) for w in lexicon.negation.terminators}
 
     def _number(self, word: str) -> float:
         return float(word) if word[0].isdigit() else self.numbers[word]
 
     def duration_days(self, text: str, today: date) -> float | None:
+        longest = self._longest_duration(text, today)
+        return longest[0] if longest else None
+
+    def _longest_duration(self, text: str, today: date) -> tuple[float, int, int, bool] | None:
+        """(days, start, end, over): the longest stated duration, where the text states it, and
+        whether it says the symptom built up over that time ("over 6 months")."""
         lowered = text.lower()
-        found: list[float] = []
+        found: list[tuple[float, int, int, bool]] = []
         for m in self.duration_re.finditer(lowered) if self.unit_re.search(lowered) else ():
             if m.group("old") or not (m.group("pre") or m.group("post")):
                 continue
             value = max(self._number(m.group("num")), self._number(m.group("num2") or "0"))
-            found.append(value * self.units[m.group("unit")])
-        found += [self.phrase_days[m.group(1)] for m in self.phrase_re.finditer(lowered)]
+            days = value * self.units[m.group("unit")]
+            over = m.group("pre") == "over" or lowered[: m.start()].endswith("over ")
+            found.append((days, *m.span(), over))
+        for m in self.phrase_re.finditer(lowered):
+            found.append((self.phrase_days[m.group(1)], *m.span(), False))
         for m in self.weekday_re.finditer(lowered) if "since" in lowered else ():
             days = (today.weekday() - self.weekdays.index(m.group(1))) % 7
-            found.append(float(days or 7))
-        return round(max(found), 2) if found else None
+            found.append((float(days or 7), *m.span(), False))
+        if not found:
+            return None
+        days, start, end, over = max(found, key=lambda item: item[0])
+        return round(days, 2), start, end, over
+
+    def _clause(self, analysis: Analysis, start: int, end: int) -> tuple[int, int] | None:
+        """The character span of the clause around [start, end): tokens up to a punctuation mark
+        or a word that ends a scope ("and", "but", "now", ...). None when offsets of the lowered
+        text do not match the input's (a few characters change length when lowered)."""
+        if len(analysis.text.lower()) != len(analysis.text) or not analysis.starts:
+            return None
+        first = last = None
+        for i, (s, e) in enumerate(zip(analysis.starts, analysis.ends, strict=True)):
+            if e > start and s < end:
+                first = i if first is None else first
+                last = i
+        if first is None:
+            return None
+
+        def is_break(i: int) -> bool:
+            return analysis.rendered[i] is None or analysis.lemmas[i] in self.clause_breaks
+
+        while first > 0 and not is_break(first - 1):
+            first -= 1
+        while last + 1 < len(analysis.starts) and not is_break(last + 1):
+            last += 1
+        return analysis.starts[first], analysis.ends[last]
 
     def read(self, analysis: Analysis, today: date | None = None) -> Timeline:
         """The longest stated duration counts: under-reading one would under-triage."""
-        days = self.duration_days(analysis.text, today or date.today())
+        longest = self._longest_duration(analysis.text, today or date.today())
+        days = longest[0] if longest else None
         marks: dict[str, str] = {}
         for match_id, start, end in self.matcher(analysis.doc):
             kind = self.vocab.strings[match_id]
@@ -89,6 +137,12 @@ class TimelineReader:
             onset, onset_text = "sudden", marks["sudden"]
         elif "slow" in marks:
             onset, onset_text = "slow", marks["slow"]
-        elif days is not None and days >= self.lexicon.onset.slow_duration_days:
+        elif longest is not None and longest[0] >= self.lexicon.onset.slow_duration_days:
             onset, onset_text = "slow", f"about {days:g} days"
+            if not longest[3]:
+                # "for 3 weeks" may belong to another symptom than the red flag: it says nothing
+                # of the other clauses ("over 3 weeks" speaks for the whole text); a clause that
+                # cannot be placed holds back no red flag (the safe side)
+                clause = self._clause(analysis, longest[1], longest[2]) or (0, 0)
+                return Timeline(days, onset, onset_text, marks.get("recurring"), clause)
         return Timeline(days, onset, onset_text, marks.get("recurring"))

@@ -71,6 +71,25 @@ FIRES = [
     ("my wife is confused and doesn't recognise me", "confusion"),
     ("a crushing feeling in my chest", "chest_pain"),
     ("my arm and leg on the right side went weak suddenly", "limb_weakness"),
+    # phrasings found missing by the third blind probe (cases_blind_3), and their near relatives
+    ("i can barely breathe", "breathing_trouble"),
+    ("he cant really breathe lying down", "breathing_trouble"),
+    ("i can hardly swallow", "swallowing_trouble"),
+    ("when i swallow it gets stuck", "swallowing_trouble"),
+    ("she couldnt hold her mug", "limb_weakness"),
+    ("his leg gave out under him", "limb_weakness"),
+    ("my arm just flopped down", "limb_weakness"),
+    ("i cant really talk", "speech_trouble"),
+    ("i cnt talk", "speech_trouble"),
+    ("the words wont come out", "speech_trouble"),
+    ("his speech went slurry", "speech_trouble"),
+    ("his whole body went rigid and jerked", "seizure"),
+    ("she was jerking and bit her tongue", "seizure"),
+    ("the most painful headache of my life", "worst_headache"),
+    ("a headache like I've never had before", "worst_headache"),
+    ("my headache is the worst I have ever had", "worst_headache"),
+    ("my lip is droopy on one side", "face_droop"),
+    ("my son had a seizure at school today", "seizure"),
 ]
 
 
@@ -105,6 +124,9 @@ DENIED = [
     "he fainted once 2 yrs ago at a blood test but not since",
     "i had a seizure once as a teenager but nothing since then",
     "I had to keep fit for the army",
+    "I fainted once back in college",
+    "i can't stop talking about it",
+    "food stuck in my teeth",
 ]
 
 

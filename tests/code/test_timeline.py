@@ -61,7 +61,56 @@ def test_onset(rules: Rules, text: str, onset: str | None):
 
 
 @pytest.mark.parametrize(
-    "text", ["it keeps coming back", "comes and goes", "on and off for weeks", "every few days"]
+    "text",
+    [
+        "it keeps coming back",
+        "comes and goes",
+        "on and off for weeks",
+        "every few days",
+        "it returns every couple of weeks",
+    ],
 )
 def test_recurring(rules: Rules, text: str):
     assert rules.timeline.read(rules.analyzer.analyse(text), WEDNESDAY).recurring_text
+
+
+def held_back(rules: Rules, text: str) -> set[str]:
+    """The sudden-only red flags that the text's slow onset holds back."""
+    analysis = rules.analyzer.analyse(text)
+    timeline = rules.timeline.read(analysis, WEDNESDAY)
+    hits = rules.flags.find(analysis)
+    return {h.id for h in hits if h.sudden_only and timeline.slow_for(h.start, h.end)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my lip has twitched for 3 weeks and now my left arm is weak",
+        "lip twitching for a month, this afternoon my arm went numb",
+        "twitching for two months. an hour ago my words started coming out wrong",
+    ],
+)
+def test_a_long_duration_of_another_symptom_does_not_hold_back_a_new_red_flag(
+    rules: Rules, text: str
+):
+    assert rules.flag_ids(text)
+    assert held_back(rules, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "for 6 months my speech has been slurred",
+        "my arms are weak now, over about 10 months",
+        "my speech has slowly become slurred and my arm is weak",
+        "my hand is getting weaker month after month",
+    ],
+)
+def test_a_slow_build_up_holds_back_the_sudden_only_flags(rules: Rules, text: str):
+    assert rules.flag_ids(text)
+    assert held_back(rules, text) == rules.flag_ids(text)
+
+
+def test_recent_words_make_the_onset_sudden(rules: Rules):
+    text = "twitching for months and today my face is drooping"
+    assert rules.timeline.read(rules.analyzer.analyse(text), WEDNESDAY).onset == "sudden"
