@@ -90,6 +90,29 @@ FIRES = [
     ("my headache is the worst I have ever had", "worst_headache"),
     ("my lip is droopy on one side", "face_droop"),
     ("my son had a seizure at school today", "seizure"),
+    # everyday descriptions without the medical word, found missing by the fourth blind probe
+    # (cases_blind_4), and their near relatives
+    ("his mouth fell down on one side", "face_droop"),
+    ("she keeps dropping her spoon", "limb_weakness"),
+    ("his hand no strong", "limb_weakness"),
+    ("she couldn't form a sentence", "speech_trouble"),
+    ("he is talking gibberish", "speech_trouble"),
+    ("she doesn't understand a word I'm saying", "speech_trouble"),
+    ("he suddenly seems muddled", "confusion"),
+    ("he didn't know what year it was", "confusion"),
+    ("she didn't remember my name", "confusion"),
+    ("he keeps asking the same question over and over", "confusion"),
+    ("everything went dark in my right eye", "vision_loss"),
+    ("the most pain I've ever felt in my head", "worst_headache"),
+    ("head pain like never before in my life", "worst_headache"),
+    ("it's hard to get any food down", "swallowing_trouble"),
+    ("a tight feeling around my throat", "throat_tightness"),
+    ("he is clutching his chest", "chest_pain"),
+    ("like an elephant is sitting on me", "chest_pain"),
+    ("she was out cold", "fainting"),
+    ("he keeled over", "fainting"),
+    ("I woke up on the floor", "fainting"),
+    ("next thing I knew I was on the ground", "fainting"),
 ]
 
 
@@ -127,6 +150,9 @@ DENIED = [
     "I fainted once back in college",
     "i can't stop talking about it",
     "food stuck in my teeth",
+    "I have a black eye from football",
+    "my face fell when I heard the news",
+    "I went out for ten minutes to get coffee",
 ]
 
 
