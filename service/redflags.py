@@ -14,6 +14,7 @@ from training.knowledge import RedFlag
 from training.text import Analysis, TextAnalyzer
 
 NEGATION_WORDS = {"not", "no", "never", "cannot"}
+SENTENCE_ENDS = (".", "!", "?", ";")
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,9 @@ def compile_slot(slot: str, analyzer: TextAnalyzer) -> dict:
     optional = slot.endswith("?")
     slot = slot.rstrip("?")
     if slot.startswith("*"):
-        return {"OP": f"{{0,{int(slot[1:])}}}"}
+        # a gap never crosses the end of a sentence: "my lip feels heavy. Arms are fine" is not
+        # a heavy arm
+        return {"ORTH": {"NOT_IN": list(SENTENCE_ENDS)}, "OP": f"{{0,{int(slot[1:])}}}"}
     alternatives = slot.split("|")
     if alternatives[0].startswith("="):
         spec: dict = {"LOWER": {"IN": [a[1:] for a in alternatives]}}

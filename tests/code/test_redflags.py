@@ -113,6 +113,21 @@ FIRES = [
     ("he keeled over", "fainting"),
     ("I woke up on the floor", "fainting"),
     ("next thing I knew I was on the ground", "fainting"),
+    # found missing by the fifth blind probe (cases_blind_5), and near relatives
+    ("his legs won't hold him up", "limb_weakness"),
+    ("her smile only works on one side", "face_droop"),
+    ("I couldn't follow what he was saying", "speech_trouble"),
+    ("my speech went thick", "speech_trouble"),
+    ("she is not recognising any of us", "confusion"),
+    ("suddenly I couldn't work out where I was", "confusion"),
+    ("half my eyesight vanished", "vision_loss"),
+    ("a thunderclap in my head", "worst_headache"),
+    ("the headache came on suddenly, it is the worst of my life", "worst_headache"),
+    ("his eyes rolled back", "seizure"),
+    ("she fell to the floor and her arms were jerking", "seizure"),
+    ("breathing very fast and shallow", "breathing_trouble"),
+    ("struggling for air", "breathing_trouble"),
+    ("he didn't respond when we called his name", "fainting"),
 ]
 
 
@@ -153,6 +168,10 @@ DENIED = [
     "I have a black eye from football",
     "my face fell when I heard the news",
     "I went out for ten minutes to get coffee",
+    "my lip feels heavy. Arms and legs are fine",
+    "Five years ago I fainted once in the heat",
+    "I had chest pain last year, it was heartburn",
+    "my lips turn blue in cold water",
 ]
 
 
