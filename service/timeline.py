@@ -68,14 +68,9 @@ class TimelineReader:
         self.matcher.add("slow", [analyzer.phrase_doc(p) for p in lexicon.onset.slow])
         self.matcher.add("recurring", [analyzer.phrase_doc(p) for p in lexicon.recurring])
         self.vocab = analyzer.nlp.vocab
-        self.clause_breaks = {analyzer.lemma_of(w) for w in lexicon.negation.terminators}
 
     def _number(self, word: str) -> float:
         return float(word) if word[0].isdigit() else self.numbers[word]
-
-    def duration_days(self, text: str, today: date) -> float | None:
-        longest = self._longest_duration(text, today)
-        return longest[0] if longest else None
 
     def _longest_duration(self, text: str, today: date) -> tuple[float, int, int, bool] | None:
         """(days, start, end, over): the longest stated duration, where the text states it, and
@@ -87,7 +82,7 @@ class TimelineReader:
                 continue
             value = max(self._number(m.group("num")), self._number(m.group("num2") or "0"))
             days = value * self.units[m.group("unit")]
-            over = m.group("pre") == "over" or lowered[: m.start()].endswith("over ")
+            over = m.group("pre") == "over" or lowered.endswith("over ", 0, m.start())
             found.append((days, *m.span(), over))
         for m in self.phrase_re.finditer(lowered):
             found.append((self.phrase_days[m.group(1)], *m.span(), False))
@@ -100,9 +95,9 @@ class TimelineReader:
         return round(days, 2), start, end, over
 
     def _clause(self, analysis: Analysis, start: int, end: int) -> tuple[int, int] | None:
-        """The character span of the clause around [start, end): tokens up to a punctuation mark
-        or a word that ends a scope ("and", "but", "now", ...). None when offsets of the lowered
-        text do not match the input's (a few characters change length when lowered)."""
+        """The character span of the clause around [start, end): tokens up to where a negation
+        scope would end (``Analysis.scope_end``). None when offsets of the lowered text do not
+        match the input's (a few characters change length when lowered)."""
         if len(analysis.text.lower()) != len(analysis.text) or not analysis.starts:
             return None
         first = last = None
@@ -112,13 +107,10 @@ class TimelineReader:
                 last = i
         if first is None:
             return None
-
-        def is_break(i: int) -> bool:
-            return analysis.rendered[i] is None or analysis.lemmas[i] in self.clause_breaks
-
-        while first > 0 and not is_break(first - 1):
+        ends = analysis.scope_end
+        while first > 0 and not ends[first - 1]:
             first -= 1
-        while last + 1 < len(analysis.starts) and not is_break(last + 1):
+        while last + 1 < len(ends) and not ends[last + 1]:
             last += 1
         return analysis.starts[first], analysis.ends[last]
 

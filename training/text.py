@@ -72,6 +72,8 @@ class Analysis:
     is_stop: list[bool] = field(default_factory=list)
     like_num: list[bool] = field(default_factory=list)
     rendered: list[str | None] = field(default_factory=list)  # feature form, None when dropped
+    # where a scope or a clause ends: punctuation and terminator words ("but", "and", "now", ...)
+    scope_end: list[bool] = field(default_factory=list)
 
     def span_text(self, start: int, end: int) -> str:
         """The input's own characters for tokens [start, end): an exact substring."""
@@ -219,6 +221,7 @@ class TextAnalyzer:
             is_stop=is_stop,
             like_num=like_num,
             rendered=rendered,
+            scope_end=stops,
         )
 
     @staticmethod
