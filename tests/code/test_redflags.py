@@ -128,6 +128,21 @@ FIRES = [
     ("breathing very fast and shallow", "breathing_trouble"),
     ("struggling for air", "breathing_trouble"),
     ("he didn't respond when we called his name", "fainting"),
+    # found missing by the sixth blind probe (cases_blind_6), and near relatives
+    ("I couldn't make sense of anything he said", "speech_trouble"),
+    ("as if she was talking a foreign language", "speech_trouble"),  # "as if" compares
+    ("like he was speaking another language", "speech_trouble"),
+    ("he didn't know which room he was in", "confusion"),
+    ("my right eye went dark", "vision_loss"),
+    ("like a curtain came down over my eye", "vision_loss"),
+    ("I cannot see from my left eye", "vision_loss"),
+    ("half of what I could see vanished", "vision_loss"),
+    ("the worst pain of my life in my head", "worst_headache"),
+    ("never had a headache so bad", "worst_headache"),
+    ("struggling to get air in", "breathing_trouble"),
+    ("he has to sit upright to breathe", "breathing_trouble"),
+    ("choking on every sip", "swallowing_trouble"),
+    ("she could not get her tablets down", "swallowing_trouble"),
 ]
 
 
