@@ -143,6 +143,20 @@ FIRES = [
     ("he has to sit upright to breathe", "breathing_trouble"),
     ("choking on every sip", "swallowing_trouble"),
     ("she could not get her tablets down", "swallowing_trouble"),
+    # found missing by the seventh blind probe (cases_blind_7), and near relatives
+    ("his hand flopped onto the table", "limb_weakness"),
+    ("I'm slurring out of nowhere", "speech_trouble"),
+    ("my mouth stopped making words", "speech_trouble"),
+    ("I couldn't work out where I was", "confusion"),
+    ("no idea which street I was on", "confusion"),
+    ("the most painful thing I have ever felt", "worst_headache"),
+    ("he held his head, the worst pain he has had", "worst_headache"),
+    ("the headache exploded behind my eyes", "worst_headache"),
+    ("I fell and my whole body shook", "seizure"),
+    ("he keeps clutching his throat", "throat_tightness"),
+    ("the water comes back out of her nose", "swallowing_trouble"),
+    ("a squeezing ache behind my breastbone", "chest_pain"),
+    ("chest killing me", "chest_pain"),
 ]
 
 
