@@ -13,7 +13,7 @@ from spacy.matcher import Matcher
 from training.knowledge import RedFlag
 from training.text import Analysis, TextAnalyzer
 
-NEGATION_WORDS = {"not", "no", "never", "cannot"}
+NEGATION_WORDS = {"not", "no", "never", "none", "cannot"}
 SENTENCE_ENDS = (".", "!", "?", ";")
 
 

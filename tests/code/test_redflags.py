@@ -157,6 +157,19 @@ FIRES = [
     ("the water comes back out of her nose", "swallowing_trouble"),
     ("a squeezing ache behind my breastbone", "chest_pain"),
     ("chest killing me", "chest_pain"),
+    # found missing by the eighth blind probe (cases_blind_8), and near relatives
+    ("his words came out as nonsense", "speech_trouble"),
+    ("none of what she says makes sense", "speech_trouble"),
+    ("my tongue won't work", "speech_trouble"),
+    ("she couldn't follow anything I said", "speech_trouble"),
+    ("he doesn't know what year it is", "confusion"),
+    ("she can't see a thing", "vision_loss"),
+    ("never had pain like it", "worst_headache"),
+    ("my head, never felt anything this bad", "worst_headache"),
+    ("she fell off her chair and her legs jerked", "seizure"),
+    ("he went stiff and then shook", "seizure"),
+    ("his ribs suck in with every breath", "breathing_trouble"),
+    ("the baby is panting hard", "breathing_trouble"),
 ]
 
 
