@@ -170,6 +170,17 @@ FIRES = [
     ("he went stiff and then shook", "seizure"),
     ("his ribs suck in with every breath", "breathing_trouble"),
     ("the baby is panting hard", "breathing_trouble"),
+    # found missing by the ninth blind probe (cases_blind_9), and near relatives
+    ("she stopped understanding us", "speech_trouble"),
+    ("his words turned to mush", "speech_trouble"),
+    ("I can't work out how I got here", "confusion"),
+    ("he was disoriented out of nowhere", "confusion"),
+    ("half of what I see is gone", "vision_loss"),
+    ("the sight in my left eye cut out", "vision_loss"),
+    ("the headache hit like a hammer, easily the worst", "worst_headache"),
+    ("I can barely catch my breath", "breathing_trouble"),
+    ("like breathing through a straw", "breathing_trouble"),
+    ("every breath takes effort", "breathing_trouble"),
 ]
 
 
@@ -214,6 +225,8 @@ DENIED = [
     "Five years ago I fainted once in the heat",
     "I had chest pain last year, it was heartburn",
     "my lips turn blue in cold water",
+    "last year I fainted once after giving blood",
+    "as a child I had a seizure with a fever",
 ]
 
 
