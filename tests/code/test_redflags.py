@@ -181,6 +181,23 @@ FIRES = [
     ("I can barely catch my breath", "breathing_trouble"),
     ("like breathing through a straw", "breathing_trouble"),
     ("every breath takes effort", "breathing_trouble"),
+    # found missing by the tenth blind probe (cases_blind_10), and near relatives
+    ("my arm feels like a sandbag", "limb_weakness"),
+    ("he couldn't grip the rail with his left hand", "limb_weakness"),
+    ("her face looked melted on one side", "face_droop"),
+    ("the sentences don't mean anything to me", "speech_trouble"),
+    ("I had no idea how I got there", "confusion"),
+    ("she keeps getting lost in her own house", "confusion"),
+    ("I can only see the left half", "vision_loss"),
+    ("the lights went out in my right eye", "vision_loss"),
+    ("the most pain my head has ever been in", "worst_headache"),
+    ("an unbearable head pain", "worst_headache"),
+    ("foaming at the mouth", "seizure"),
+    ("rhythmic jerking of my arm", "seizure"),
+    ("my lips look bluish", "breathing_trouble"),
+    ("whistling with every breath", "breathing_trouble"),
+    ("a stabbing pain in my chest", "chest_pain"),
+    ("she slumped sideways in her chair", "fainting"),
 ]
 
 
