@@ -82,11 +82,11 @@ class RedFlagMatcher:
         for alternatives, slot in slot_ids.items():
             for word in alternatives:
                 self.slots_of_word[word] = (*self.slots_of_word.get(word, ()), slot)
-        # each pattern listed under one of its required slots, so a text is checked only against
-        # the patterns one of its words can start
+        # each pattern listed under one of its required slots (the knowledge loader refuses a
+        # pattern without one), so a text is checked only against the patterns its words can start
         self.patterns_of_slot: dict[int, list[int]] = {}
         for number, (_, _, required) in enumerate(self.patterns):
-            self.patterns_of_slot.setdefault(min(required, default=-1), []).append(number)
+            self.patterns_of_slot.setdefault(min(required), []).append(number)
 
     def _possible(self, analysis: Analysis) -> list[tuple[str, Matcher]]:
         """The patterns whose every required slot has one of its words in the text, in the
@@ -98,7 +98,6 @@ class RedFlagMatcher:
             if slots:
                 present.update(slots)
         numbers = [n for slot in present for n in self.patterns_of_slot.get(slot, ())]
-        numbers += self.patterns_of_slot.get(-1, ())  # a pattern of gaps only (none today)
         found = []
         for number in sorted(numbers):
             flag_id, matcher, required = self.patterns[number]

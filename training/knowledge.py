@@ -68,6 +68,8 @@ class RedFlag(_Strict):
             slots = pattern.split()
             if not slots or slots[0].startswith("*") or slots[-1].startswith("*"):
                 raise ValueError(f"pattern {pattern!r} is empty or starts/ends with a gap")
+            if all(slot.startswith("*") or slot.endswith("?") for slot in slots):
+                raise ValueError(f"pattern {pattern!r} requires no word: it would match anything")
             for slot in slots:
                 if not _PATTERN_SLOT.match(slot):
                     raise ValueError(f"bad slot {slot!r} in pattern {pattern!r}")

@@ -49,6 +49,13 @@ def test_bad_red_flag_pattern_names_the_file(corpus_copy: Path):
         load_knowledge(corpus_copy)
 
 
+def test_red_flag_pattern_that_requires_no_word_is_refused(corpus_copy: Path):
+    path = corpus_copy / "red_flags.yaml"
+    path.write_text(path.read_text().replace('"faint|fainted|fainting"', '"faint? *2 fainted?"', 1))
+    with pytest.raises(ValueError, match="requires no word"):
+        load_knowledge(corpus_copy)
+
+
 def test_missing_cause_is_refused(corpus_copy: Path):
     path = corpus_copy / "causes.yaml"
     text = path.read_text()
