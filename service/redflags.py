@@ -1,4 +1,4 @@
-"""Red flags: spaCy Matcher patterns compiled from ``corpus/red_flags.yaml``.
+"""Red flags: the token patterns of ``corpus/red_flags.yaml``, with spaCy ``Matcher`` meaning.
 
 A hit counts only when none of its words is denied or hypothetical, so "no chest pain" and "what if
 it is a stroke" do not raise the level, while "no pain but my arm is weak" still does.
@@ -7,8 +7,6 @@ it is a stroke" do not raise the level, while "no pain but my arm is weak" still
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from spacy.matcher import Matcher
 
 from training.knowledge import RedFlag
 from training.text import Analysis, TextAnalyzer
@@ -29,6 +27,11 @@ class FlagHit:
 
 
 def compile_slot(slot: str, analyzer: TextAnalyzer) -> dict:
+    """A slot as a spaCy ``Matcher`` token spec: the reference meaning of the pattern language.
+
+    Serving runs ``TokenPattern`` instead; a test asserts both find the same spans for every
+    pattern over the whole corpus.
+    """
     optional = slot.endswith("?")
     slot = slot.rstrip("?")
     if slot.startswith("*"):
@@ -45,50 +48,108 @@ def compile_slot(slot: str, analyzer: TextAnalyzer) -> dict:
     return spec
 
 
-class RedFlagMatcher:
-    """One spaCy Matcher per pattern, run only when the text holds every word the pattern requires.
+@dataclass(frozen=True)
+class Slot:
+    """One slot of a pattern: ``words`` of the lemma (or, ``exact``, the lower-case form) column,
+    or, with no words, a gap of tokens that are not a sentence end; ``low``..``high`` of them."""
 
-    Most texts carry no red flag at all, and a Matcher call with gap operators costs tens of
-    microseconds; checking the required words against the text's words first (an inverted index
-    from word to required slot) keeps the Matcher off the common path without changing any result.
+    words: frozenset[str]
+    exact: bool
+    low: int
+    high: int
+
+    @classmethod
+    def parse(cls, slot: str, analyzer: TextAnalyzer) -> Slot:
+        spec = compile_slot(slot, analyzer)
+        if "ORTH" in spec:
+            return cls(frozenset(), False, 0, int(slot.lstrip("*").rstrip("?")))
+        exact = "LOWER" in spec
+        words = frozenset(spec["LOWER" if exact else "LEMMA"]["IN"])
+        return cls(words, exact, 0 if "OP" in spec else 1, 1)
+
+
+class TokenPattern:
+    """A red-flag pattern matched over the ``Analysis`` columns: every (start, end) span a spaCy
+    ``Matcher`` with the same pattern would return.
+
+    A spaCy ``Matcher`` call builds a ``Token`` object per word it reads and costs about 35 µs on a
+    short text; the patterns here are a handful of word sets, optional words and bounded gaps, so
+    a breadth-first walk over the lemma and lower-case columns does the same in a few.
+    """
+
+    def __init__(self, slots: list[Slot]) -> None:
+        self.slots = slots
+        first = slots[0]
+        self.anchor = first if first.low == 1 and first.words else None
+
+    def matches(self, analysis: Analysis) -> list[tuple[int, int]]:
+        lemmas, lower = analysis.lemmas, analysis.lower
+        n = len(lemmas)
+        if self.anchor is not None:
+            column = lower if self.anchor.exact else lemmas
+            starts = [i for i in range(n) if column[i] in self.anchor.words]
+        else:
+            starts = list(range(n))
+        found = []
+        for start in starts:
+            ends = {start}
+            for slot in self.slots:
+                column = lower if slot.exact or not slot.words else lemmas
+                reached = set(ends) if slot.low == 0 else set()
+                for j in ends:
+                    for _ in range(slot.high):
+                        if j >= n:
+                            break
+                        word = column[j]
+                        if (word not in slot.words) if slot.words else (word in SENTENCE_ENDS):
+                            break
+                        j += 1
+                        reached.add(j)
+                ends = reached
+                if not ends:
+                    break
+            found += [(start, end) for end in sorted(ends) if end > start]
+        return found
+
+
+class RedFlagMatcher:
+    """The patterns of every flag, each tried only when the text holds every word it requires.
+
+    Most texts carry no red flag at all; checking the required words against the text's words
+    first (an inverted index from word to required slot) keeps the matching off the common path
+    without changing any result.
     """
 
     def __init__(self, flags: list[RedFlag], analyzer: TextAnalyzer) -> None:
         self.flags = {flag.id: flag for flag in flags}
-        # (flag id, Matcher with one pattern, the ids of the slots it requires)
-        self.patterns: list[tuple[str, Matcher, frozenset[int]]] = []
-        # match key -> whether the pattern itself says "can't", "not", ...
-        self.negative: dict[int, bool] = {}
-        slot_ids: dict[frozenset[str], int] = {}
+        # (flag id, pattern, whether the pattern itself says "can't", "not", ..., required slots)
+        self.patterns: list[tuple[str, TokenPattern, bool, frozenset[int]]] = []
+        slot_ids: dict[tuple[bool, frozenset[str]], int] = {}
         for flag in flags:
-            for number, pattern in enumerate(flag.patterns):
-                slots = pattern.split()
-                key = f"{flag.id}#{number}"
-                specs = [compile_slot(s, analyzer) for s in slots]
-                matcher = Matcher(analyzer.nlp.vocab)
-                matcher.add(key, [specs])
+            for pattern in flag.patterns:
+                slots = [Slot.parse(s, analyzer) for s in pattern.split()]
                 required = frozenset(
-                    slot_ids.setdefault(frozenset(next(iter(spec.values()))["IN"]), len(slot_ids))
-                    for spec in specs
-                    if "OP" not in spec
-                )
-                self.patterns.append((flag.id, matcher, required))
-                self.negative[analyzer.nlp.vocab.strings[key]] = any(
-                    alt.lstrip("=") in NEGATION_WORDS
+                    slot_ids.setdefault((s.exact, s.words), len(slot_ids))
                     for s in slots
+                    if s.low == 1
+                )
+                negative = any(
+                    alt.lstrip("=") in NEGATION_WORDS
+                    for s in pattern.split()
                     for alt in s.rstrip("?").split("|")
                 )
+                self.patterns.append((flag.id, TokenPattern(slots), negative, required))
         self.slots_of_word: dict[str, tuple[int, ...]] = {}
-        for alternatives, slot in slot_ids.items():
+        for (_, alternatives), slot in slot_ids.items():
             for word in alternatives:
                 self.slots_of_word[word] = (*self.slots_of_word.get(word, ()), slot)
         # each pattern listed under one of its required slots (the knowledge loader refuses a
         # pattern without one), so a text is checked only against the patterns its words can start
         self.patterns_of_slot: dict[int, list[int]] = {}
-        for number, (_, _, required) in enumerate(self.patterns):
+        for number, (*_, required) in enumerate(self.patterns):
             self.patterns_of_slot.setdefault(min(required), []).append(number)
 
-    def _possible(self, analysis: Analysis) -> list[tuple[str, Matcher]]:
+    def _possible(self, analysis: Analysis) -> list[tuple[str, TokenPattern, bool]]:
         """The patterns whose every required slot has one of its words in the text, in the
         order of ``patterns``."""
         present: set[int] = set()
@@ -100,9 +161,9 @@ class RedFlagMatcher:
         numbers = [n for slot in present for n in self.patterns_of_slot.get(slot, ())]
         found = []
         for number in sorted(numbers):
-            flag_id, matcher, required = self.patterns[number]
+            flag_id, pattern, negative, required = self.patterns[number]
             if required <= present:
-                found.append((flag_id, matcher))
+                found.append((flag_id, pattern, negative))
         return found
 
     @staticmethod
@@ -120,9 +181,9 @@ class RedFlagMatcher:
     def find(self, analysis: Analysis) -> list[FlagHit]:
         """One hit per flag: its shortest undenied match, in the order flags appear in the text."""
         best: dict[str, tuple[int, int]] = {}
-        for flag_id, matcher in self._possible(analysis):
-            for match_id, start, end in matcher(analysis.doc):
-                if self._denied(analysis, start, end, self.negative[match_id]):
+        for flag_id, pattern, negative in self._possible(analysis):
+            for start, end in pattern.matches(analysis):
+                if self._denied(analysis, start, end, negative):
                     continue
                 current = best.get(flag_id)
                 if current is None or (end - start, start) < (current[1] - current[0], current[0]):
