@@ -143,6 +143,7 @@ class RedFlagMatcher:
         for (_, alternatives), slot in slot_ids.items():
             for word in alternatives:
                 self.slots_of_word[word] = (*self.slots_of_word.get(word, ()), slot)
+        self.slot_words = frozenset(self.slots_of_word)
         # each pattern listed under one of its required slots (the knowledge loader refuses a
         # pattern without one), so a text is checked only against the patterns its words can start
         self.patterns_of_slot: dict[int, list[int]] = {}
@@ -152,12 +153,11 @@ class RedFlagMatcher:
     def _possible(self, analysis: Analysis) -> list[tuple[str, TokenPattern, bool]]:
         """The patterns whose every required slot has one of its words in the text, in the
         order of ``patterns``."""
+        slot_words = self.slot_words
+        words = slot_words.intersection(analysis.lemmas) | slot_words.intersection(analysis.lower)
         present: set[int] = set()
-        get = self.slots_of_word.get
-        for word in {*analysis.lemmas, *analysis.lower}:
-            slots = get(word)
-            if slots:
-                present.update(slots)
+        for word in words:
+            present.update(self.slots_of_word[word])
         numbers = [n for slot in present for n in self.patterns_of_slot.get(slot, ())]
         found = []
         for number in sorted(numbers):
