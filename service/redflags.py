@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from training.knowledge import RedFlag
 from training.text import Analysis, TextAnalyzer
 
-NEGATION_WORDS = {"not", "no", "never", "none", "cannot"}
+NEGATION_WORDS = {"not", "no", "never", "none", "nothing", "cannot"}
 SENTENCE_ENDS = (".", "!", "?", ";")
 
 

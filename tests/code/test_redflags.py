@@ -198,6 +198,11 @@ FIRES = [
     ("whistling with every breath", "breathing_trouble"),
     ("a stabbing pain in my chest", "chest_pain"),
     ("she slumped sideways in her chair", "fainting"),
+    ("i cant see outta my left eye", "vision_loss"),
+    ("he lost the right half of his vision", "vision_loss"),
+    ("her words are coming out all garbled", "speech_trouble"),
+    ("I suddenly don't understand my wife", "speech_trouble"),
+    ("what the nurse says is like gibberish to him", "speech_trouble"),
 ]
 
 
@@ -244,6 +249,8 @@ DENIED = [
     "my lips turn blue in cold water",
     "last year I fainted once after giving blood",
     "as a child I had a seizure with a fever",
+    "there is nothing wrong with my arm",
+    "I don't understand what the doctor said about my lip",
 ]
 
 

@@ -104,6 +104,7 @@ def test_a_long_duration_of_another_symptom_does_not_hold_back_a_new_red_flag(
         "my arms are weak now, over about 10 months",
         "my speech has slowly become slurred and my arm is weak",
         "my hand is getting weaker month after month",
+        "her speech got more slurred over the last 6 months, nothing sudden",
     ],
 )
 def test_a_slow_build_up_holds_back_the_sudden_only_flags(rules: Rules, text: str):
