@@ -18,6 +18,8 @@ from training.knowledge import Lexicon
 from training.text import Analysis, TextAnalyzer
 
 _BEFORE = r"for|since|past|last|over|about|almost|nearly|around|than|been|already|like|least|within"
+_CLAUSE_MARKS = (".", ",", ";", "!", "?", " and ", " but ")
+_TIED = re.compile(r"\b(?:ever since|since then|since that|since quitting|since i quit)\b")
 _AFTER = r"ago|now|straight|running|in a row|already|long|or so|or more|on and off|and counting"
 
 
@@ -63,6 +65,8 @@ class TimelineReader:
             r"\bsince\s+(?:last\s+)?(" + "|".join(durations.weekdays) + r")\b"
         )
         self.weekdays = list(durations.weekdays)
+        events = "|".join(re.escape(e.lower()) for e in durations.events) or r"(?!x)x"
+        self.event_re = re.compile(rf"\b(?:{events})\b")
         self.matcher = PhraseMatcher(analyzer.nlp.vocab, attr="LEMMA")
         self.matcher.add("sudden", [analyzer.phrase_doc(p) for p in lexicon.onset.sudden])
         self.matcher.add("slow", [analyzer.phrase_doc(p) for p in lexicon.onset.slow])
@@ -77,22 +81,31 @@ class TimelineReader:
         whether it says the symptom built up over that time ("over 6 months")."""
         lowered = text.lower()
         found: list[tuple[float, int, int, bool]] = []
+        events: list[tuple[float, int, int, bool]] = []  # times that date another event
         for m in self.duration_re.finditer(lowered) if self.unit_re.search(lowered) else ():
             if m.group("old") or not (m.group("pre") or m.group("post")):
                 continue
             value = max(self._number(m.group("num")), self._number(m.group("num2") or "0"))
             days = value * self.units[m.group("unit")]
             over = m.group("pre") == "over" or lowered.endswith("over ", 0, m.start())
-            found.append((days, *m.span(), over))
+            dates_event = "ago" in (m.group("post") or "") and self._dates_event(lowered, m.start())
+            (events if dates_event else found).append((days, *m.span(), over))
         for m in self.phrase_re.finditer(lowered):
             found.append((self.phrase_days[m.group(1)], *m.span(), False))
         for m in self.weekday_re.finditer(lowered) if "since" in lowered else ():
             days = (today.weekday() - self.weekdays.index(m.group(1))) % 7
             found.append((float(days or 7), *m.span(), False))
+        if events and (not found or _TIED.search(lowered)):
+            found += events
         if not found:
             return None
         days, start, end, over = max(found, key=lambda item: item[0])
         return round(days, 2), start, end, over
+
+    def _dates_event(self, lowered: str, start: int) -> bool:
+        """Whether the clause before ``start`` names an event ("quit smoking 3 days ago")."""
+        clause_start = max(lowered.rfind(mark, 0, start) for mark in _CLAUSE_MARKS) + 1
+        return self.event_re.search(lowered, clause_start, start) is not None
 
     def _clause(self, analysis: Analysis, start: int, end: int) -> tuple[int, int] | None:
         """The character span of the clause around [start, end): tokens up to where a negation

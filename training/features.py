@@ -26,6 +26,7 @@ def scope_lexicon(lexicon: Lexicon) -> ScopeLexicon:
         pseudo=tuple(neg.pseudo),
         hypothetical=tuple(neg.hypothetical),
         historical_post=tuple(neg.historical_post),
+        idioms=tuple(neg.idioms),
         terminators=tuple(neg.terminators),
         scope_window=neg.scope_window,
     )

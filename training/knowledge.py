@@ -117,6 +117,7 @@ class Negation(_Strict):
     hypothetical: list[str]
     historical_post: list[str]
     terminators: list[str]
+    idioms: list[str] = []  # figures of speech that are no finding: "dead tired", "dying to"
 
 
 class Onset(_Strict):
@@ -130,6 +131,8 @@ class DurationLexicon(_Strict):
     numbers: dict[str, float]
     phrases: dict[str, float]
     weekdays: list[str] = Field(min_length=7, max_length=7)
+    # "quit smoking 3 days ago": a time that dates another event, not the symptom
+    events: list[str] = []
 
 
 class Lexicon(_Strict):

@@ -29,6 +29,8 @@ LONG_RUN = re.compile(r"\S{60,}")
 # "left" is a side of the face here, not the past of "leave".
 # distinct (word, norm) pairs whose lemma and flags are remembered
 LEXEME_CACHE_SIZE = 100_000
+# the phrase lists of ``ScopeLexicon``, each a match key of the scope PhraseMatcher
+SCOPE_KINDS = ("triggers", "pseudo", "hypothetical", "historical_post", "terminators", "idioms")
 LEMMA_OVERRIDES = {"left": "left", "lips": "lip", "fits": "fit", "meds": "med", "palsy": "palsy"}
 
 
@@ -50,6 +52,7 @@ class ScopeLexicon:
     hypothetical: tuple[str, ...] = ("what if", "if", "worried")
     historical_post: tuple[str, ...] = ("years ago",)
     terminators: tuple[str, ...] = ("but", "and")
+    idioms: tuple[str, ...] = ()
     scope_window: int = 8
 
 
@@ -93,8 +96,9 @@ class TextAnalyzer:
         self.lemma_table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
         self._lexeme_cache: dict[tuple[int, int], tuple] = {}
         self.scope_matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
-        for key in ("triggers", "pseudo", "hypothetical", "historical_post", "terminators"):
-            self.scope_matcher.add(key, [self.phrase_doc(p) for p in getattr(lexicon, key)])
+        for key in SCOPE_KINDS:
+            if phrases := getattr(lexicon, key):
+                self.scope_matcher.add(key, [self.phrase_doc(p) for p in phrases])
 
     def lemma_of(self, norm: str) -> str:
         if norm in LEMMA_OVERRIDES:
@@ -171,13 +175,7 @@ class TextAnalyzer:
         negated, hypothetical = [False] * n, [False] * n
         neg_trigger, is_trigger = [-1] * n, [False] * n
         stops = punct.copy()  # where a scope ends: punctuation and terminator words
-        spans: dict[str, list[tuple[int, int]]] = {
-            "triggers": [],
-            "pseudo": [],
-            "hypothetical": [],
-            "historical_post": [],
-            "terminators": [],
-        }
+        spans: dict[str, list[tuple[int, int]]] = {kind: [] for kind in SCOPE_KINDS}
         for match_id, start, end in self.scope_matcher(doc):
             spans[self.nlp.vocab.strings[match_id]].append((start, end))
         pseudo_tokens = {i for s, e in spans["pseudo"] for i in range(s, e)}
@@ -197,6 +195,9 @@ class TextAnalyzer:
                     if kind == "triggers" and neg_trigger[i] < 0:
                         neg_trigger[i] = start
                     i += 1
+        for start, end in spans["idioms"]:  # "my arm is dead tired" reports no dead arm
+            for i in range(start, end):
+                hypothetical[i] = True
         for start, _ in spans["historical_post"]:  # a past finding is not a present red flag
             i = start - 1
             while i >= 0 and i >= start - window and not stops[i]:

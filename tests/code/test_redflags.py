@@ -203,6 +203,22 @@ FIRES = [
     ("her words are coming out all garbled", "speech_trouble"),
     ("I suddenly don't understand my wife", "speech_trouble"),
     ("what the nurse says is like gibberish to him", "speech_trouble"),
+    ("she only managed a few halting words", "speech_trouble"),
+    ("my words sound like I'm drunk", "speech_trouble"),
+    ("her tongue feels thick", "speech_trouble"),
+    ("the right half of the room is just not there", "vision_loss"),
+    ("he went stiff and a minute later was shaking", "seizure"),
+    ("her arms and legs were jerking", "seizure"),
+    ("I am unable to catch my breath", "breathing_trouble"),
+    ("his lips look blue", "breathing_trouble"),
+    ("she is wheezing", "breathing_trouble"),
+    ("I have to pause after every few words to breathe", "breathing_trouble"),
+    ("my throat feels narrow", "throat_tightness"),
+    ("a band around my chest", "chest_pain"),
+    ("the ache spreads down my left arm", "chest_pain"),
+    ("the corner of my mouth hung down", "face_droop"),
+    ("my hand forgot how to hold the pen", "limb_weakness"),
+    ("my leg feels like it belongs to someone else", "limb_weakness"),
 ]
 
 
@@ -251,6 +267,8 @@ DENIED = [
     "as a child I had a seizure with a fever",
     "there is nothing wrong with my arm",
     "I don't understand what the doctor said about my lip",
+    "my arm is dead tired from the gym",
+    "I'm dying to know what causes this",
 ]
 
 

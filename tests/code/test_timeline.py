@@ -35,6 +35,10 @@ def rules(knowledge) -> Rules:
         ("I'm 45 years old", None),
         ("a 30 year old man", None),
         ("my lip twitches", None),
+        ("quit smoking 3 days ago, since this morning my lip twitches", 0.3),
+        ("I stopped vaping a week ago and today my lip started jumping", 0.3),
+        ("quit smoking 3 days ago and my lip has twitched ever since", 3),
+        ("I quit smoking 3 days ago and my lip twitches", 3),
     ],
 )
 def test_duration(rules: Rules, text: str, days: float | None):
