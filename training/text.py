@@ -120,14 +120,15 @@ class TextAnalyzer:
     def _token_table(self, doc: Doc) -> list[list]:
         """One pass over the doc: set each token's lemma (the Matchers read it) and return the
         attributes the rest of the analysis needs as columns of plain Python values: lemma,
-        lemma id, lower, length, is_punct, is_space, is_stop, like_num, start offset.
+        lemma id, lower, length, is_punct, is_stop, like_num, feature form (None for punctuation
+        and spaces), start offset.
 
         Reads the doc as arrays and caches per (word, norm): building a spaCy ``Token`` per word
         costs more than everything done with it.
         """
         rows = doc.to_array([ORTH, NORM, IDX]).tolist()
         if not rows:
-            return [[] for _ in range(9)]
+            return [[] for _ in range(9)]  # the 8 cached columns and the start offsets
         cache = self._lexeme_cache
         if len(cache) >= LEXEME_CACHE_SIZE:
             cache.clear()
@@ -146,15 +147,17 @@ class TextAnalyzer:
         lex = self.nlp.vocab[orth]
         lemma = self.lemma_of(self.nlp.vocab.strings[norm])
         lemma_id = self.nlp.vocab.strings.add(lemma)
+        visible = not (lex.is_punct or lex.is_space)
+        form = (NUMBER if lex.like_num else lemma) if visible else None
         return (
             lemma,
             lemma_id,
             lex.lower_,
             len(lex.orth_),
             lex.is_punct,
-            lex.is_space,
             lex.is_stop,
             lex.like_num,
+            form,
         )
 
     def phrase_doc(self, phrase: str) -> Doc:
@@ -170,7 +173,7 @@ class TextAnalyzer:
         return [self._analyse_doc(text, doc) for text, doc in zip(texts, docs, strict=True)]
 
     def _analyse_doc(self, text: str, doc: Doc) -> Analysis:
-        lemmas, _, lower, lengths, punct, space, is_stop, like_num, starts = self._token_table(doc)
+        lemmas, _, lower, lengths, punct, is_stop, like_num, forms, starts = self._token_table(doc)
         n = len(doc)
         negated, hypothetical = [False] * n, [False] * n
         neg_trigger, is_trigger = [-1] * n, [False] * n
@@ -203,11 +206,10 @@ class TextAnalyzer:
             while i >= 0 and i >= start - window and not stops[i]:
                 hypothetical[i] = True
                 i -= 1
-        forms = [NUMBER if num else lemma for lemma, num in zip(lemmas, like_num, strict=True)]
-        rendered: list[str | None] = [
-            None if p or sp else NEG_PREFIX + form if neg else form
-            for form, p, sp, neg in zip(forms, punct, space, negated, strict=True)
-        ]
+        rendered: list[str | None] = forms  # the cache's column is a fresh list: changed in place
+        for i, neg in enumerate(negated):
+            if neg and forms[i] is not None:
+                rendered[i] = NEG_PREFIX + forms[i]
         return Analysis(
             text=text,
             doc=doc,
