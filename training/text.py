@@ -95,10 +95,16 @@ class TextAnalyzer:
         self.nlp = spacy.blank("en")
         self.lemma_table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
         self._lexeme_cache: dict[tuple[int, int], tuple] = {}
+        # phrases match on lemmas ("worried" = "worry"); "=turn into" matches the exact words, so
+        # "could turn into" is a fear while "turned into" is a fact
         self.scope_matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
+        self.exact_scope_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         for key in SCOPE_KINDS:
-            if phrases := getattr(lexicon, key):
-                self.scope_matcher.add(key, [self.phrase_doc(p) for p in phrases])
+            phrases = getattr(lexicon, key)
+            if lemma_phrases := [p for p in phrases if not p.startswith("=")]:
+                self.scope_matcher.add(key, [self.phrase_doc(p) for p in lemma_phrases])
+            if exact := [p[1:] for p in phrases if p.startswith("=")]:
+                self.exact_scope_matcher.add(key, [self.phrase_doc(p) for p in exact])
 
     def lemma_of(self, norm: str) -> str:
         if norm in LEMMA_OVERRIDES:
@@ -179,7 +185,7 @@ class TextAnalyzer:
         neg_trigger, is_trigger = [-1] * n, [False] * n
         stops = punct.copy()  # where a scope ends: punctuation and terminator words
         spans: dict[str, list[tuple[int, int]]] = {kind: [] for kind in SCOPE_KINDS}
-        for match_id, start, end in self.scope_matcher(doc):
+        for match_id, start, end in [*self.scope_matcher(doc), *self.exact_scope_matcher(doc)]:
             spans[self.nlp.vocab.strings[match_id]].append((start, end))
         pseudo_tokens = {i for s, e in spans["pseudo"] for i in range(s, e)}
         for s, _ in spans["terminators"]:

@@ -219,6 +219,12 @@ FIRES = [
     ("the corner of my mouth hung down", "face_droop"),
     ("my hand forgot how to hold the pen", "limb_weakness"),
     ("my leg feels like it belongs to someone else", "limb_weakness"),
+    ("lip twitching turned into a seizure", "seizure"),
+    ("his hand keeps letting go of things", "limb_weakness"),
+    ("she can't follow simple instructions", "speech_trouble"),
+    ("holding her neck, says it feels tight", "throat_tightness"),
+    ("he can't get food or even his own spit down", "swallowing_trouble"),
+    ("my head felt like it was hit with a hammer", "worst_headache"),
 ]
 
 
@@ -269,6 +275,8 @@ DENIED = [
     "I don't understand what the doctor said about my lip",
     "my arm is dead tired from the gym",
     "I'm dying to know what causes this",
+    "I nearly had a heart attack when I saw the bill",
+    "does this twitch ever turn into a seizure",
 ]
 
 
