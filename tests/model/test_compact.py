@@ -28,8 +28,8 @@ def test_same_probabilities_as_the_pipeline_over_the_whole_corpus(
 def test_token_scores_sum_to_the_centred_logits(analyser: Analyser):
     analysis = analyser.processor.analyse("my lip twitches after 4 espressos, no cold sores")
     encoded = analyser.model.encode(analysis)
-    weights = analyser.model.weights[encoded.indices]
-    centred = encoded.values @ (weights - weights.mean(axis=1, keepdims=True))
+    rows = encoded.rows  # an occurrence's share of the logits: its weight times its row
+    centred = encoded.weights @ (rows - rows.mean(axis=1, keepdims=True))
     labels = list(range(len(analyser.labels)))
     scores = analyser.model.token_scores(encoded, len(analysis.doc), labels)
     np.testing.assert_allclose(scores.sum(axis=1), centred, atol=1e-9)
