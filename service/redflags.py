@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from training.knowledge import RedFlag
-from training.text import Analysis, TextAnalyzer
+from training.text import SENTENCE_ENDS, Analysis, TextAnalyzer
 
 NEGATION_WORDS = {"not", "no", "never", "none", "nothing", "cannot"}
-SENTENCE_ENDS = (".", "!", "?", ";")
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ def compile_slot(slot: str, analyzer: TextAnalyzer) -> dict:
     if slot.startswith("*"):
         # a gap never crosses the end of a sentence: "my lip feels heavy. Arms are fine" is not
         # a heavy arm
-        return {"ORTH": {"NOT_IN": list(SENTENCE_ENDS)}, "OP": f"{{0,{int(slot[1:])}}}"}
+        return {"ORTH": {"NOT_IN": sorted(SENTENCE_ENDS)}, "OP": f"{{0,{int(slot[1:])}}}"}
     alternatives = slot.split("|")
     if alternatives[0].startswith("="):
         spec: dict = {"LOWER": {"IN": [a[1:] for a in alternatives]}}

@@ -27,8 +27,10 @@ def scope_lexicon(lexicon: Lexicon) -> ScopeLexicon:
         hypothetical=tuple(neg.hypothetical),
         historical_post=tuple(neg.historical_post),
         idioms=tuple(neg.idioms),
+        historical_sentence=tuple(neg.historical_sentence),
         terminators=tuple(neg.terminators),
         scope_window=neg.scope_window,
+        spelling=tuple(sorted(lexicon.spelling.items())),
     )
 
 

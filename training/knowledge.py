@@ -118,6 +118,8 @@ class Negation(_Strict):
     historical_post: list[str]
     terminators: list[str]
     idioms: list[str] = []  # figures of speech that are no finding: "dead tired", "dying to"
+    # said after a finding, put the whole sentence before them in the past: "a fit at 16, none since"
+    historical_sentence: list[str] = []
 
 
 class Onset(_Strict):
@@ -140,6 +142,7 @@ class Lexicon(_Strict):
     onset: Onset
     recurring: list[str]
     duration: DurationLexicon
+    spelling: dict[str, str] = {}  # common misspellings and the word meant: "sezure" -> "seizure"
 
 
 class Knowledge(_Strict):

@@ -30,7 +30,16 @@ LONG_RUN = re.compile(r"\S{60,}")
 # distinct (word, norm) pairs whose lemma and flags are remembered
 LEXEME_CACHE_SIZE = 100_000
 # the phrase lists of ``ScopeLexicon``, each a match key of the scope PhraseMatcher
-SCOPE_KINDS = ("triggers", "pseudo", "hypothetical", "historical_post", "terminators", "idioms")
+SCOPE_KINDS = (
+    "triggers",
+    "pseudo",
+    "hypothetical",
+    "historical_post",
+    "historical_sentence",
+    "terminators",
+    "idioms",
+)
+SENTENCE_ENDS = frozenset(".!?;")
 LEMMA_OVERRIDES = {"left": "left", "lips": "lip", "fits": "fit", "meds": "med", "palsy": "palsy"}
 
 
@@ -45,7 +54,8 @@ def drop_negated(rendered: str) -> str:
 
 @dataclass(frozen=True)
 class ScopeLexicon:
-    """The trigger lists of ``corpus/lexicon.yaml`` (kept as tuples so estimators can hold them)."""
+    """The word lists of ``corpus/lexicon.yaml`` that text processing needs: scope triggers and
+    spelling fixes (kept as tuples so estimators can hold them)."""
 
     triggers: tuple[str, ...] = ("no", "not", "never", "without")
     pseudo: tuple[str, ...] = ("can not", "no longer")
@@ -53,7 +63,9 @@ class ScopeLexicon:
     historical_post: tuple[str, ...] = ("years ago",)
     terminators: tuple[str, ...] = ("but", "and")
     idioms: tuple[str, ...] = ()
+    historical_sentence: tuple[str, ...] = ()
     scope_window: int = 8
+    spelling: tuple[tuple[str, str], ...] = ()  # (misspelling, word meant)
 
 
 @dataclass
@@ -95,6 +107,7 @@ class TextAnalyzer:
         self.nlp = spacy.blank("en")
         self.lemma_table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
         self._lexeme_cache: dict[tuple[int, int], tuple] = {}
+        self.spelling = {wrong: meant for wrong, meant in lexicon.spelling}
         # phrases match on lemmas ("worried" = "worry"); "=turn into" matches the exact words, so
         # "could turn into" is a fear while "turned into" is a fact
         self.scope_matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
@@ -107,6 +120,8 @@ class TextAnalyzer:
                 self.exact_scope_matcher.add(key, [self.phrase_doc(p) for p in exact])
 
     def lemma_of(self, norm: str) -> str:
+        """The lemma a word is known by, after fixing a common misspelling ("swollow")."""
+        norm = self.spelling.get(norm, norm)
         if norm in LEMMA_OVERRIDES:
             return LEMMA_OVERRIDES[norm]
         return self.lemma_table.get(norm, norm)
@@ -207,6 +222,11 @@ class TextAnalyzer:
         for start, end in spans["idioms"]:  # "my arm is dead tired" reports no dead arm
             for i in range(start, end):
                 hypothetical[i] = True
+        for start, _ in spans["historical_sentence"]:  # back over commas to the sentence start
+            i = start - 1
+            while i >= 0 and i >= start - 2 * window and lower[i] not in SENTENCE_ENDS:
+                hypothetical[i] = True
+                i -= 1
         for start, _ in spans["historical_post"]:  # a past finding is not a present red flag
             i = start - 1
             while i >= 0 and i >= start - window and not stops[i]:

@@ -225,6 +225,13 @@ FIRES = [
     ("holding her neck, says it feels tight", "throat_tightness"),
     ("he can't get food or even his own spit down", "swallowing_trouble"),
     ("my head felt like it was hit with a hammer", "worst_headache"),
+    ("cant swollow anything", "swallowing_trouble"),
+    ("chest pian since an hour", "chest_pain"),
+    ("diffculty breathing", "breathing_trouble"),
+    ("had a sezure just now", "seizure"),
+    ("his left hand is not getting lifted", "limb_weakness"),
+    ("chest pain going into my jaw", "chest_pain"),
+    ("could this be a stroke? my face is drooping and my arm is weak", "limb_weakness"),
 ]
 
 
@@ -277,6 +284,11 @@ DENIED = [
     "I'm dying to know what causes this",
     "I nearly had a heart attack when I saw the bill",
     "does this twitch ever turn into a seizure",
+    "Could this be a seizure? I feel fine otherwise",
+    "had a fit at 16, none since",
+    "my dad had seizures for years",
+    "I can't swallow this news about my job",
+    "I nearly collapsed laughing",
 ]
 
 
