@@ -232,6 +232,23 @@ FIRES = [
     ("his left hand is not getting lifted", "limb_weakness"),
     ("chest pain going into my jaw", "chest_pain"),
     ("could this be a stroke? my face is drooping and my arm is weak", "limb_weakness"),
+    ("I couldn't do up my buttons with my right hand", "limb_weakness"),
+    ("she keeps missing her cup with her left hand", "limb_weakness"),
+    ("my left foot kept catching and dragging", "limb_weakness"),
+    ("the phone slipped out of my fingers", "limb_weakness"),
+    ("tea dribbled out of the side of my mouth", "face_droop"),
+    ("the left side of her smile sits lower", "face_droop"),
+    ("he can't tell me what day it is", "confusion"),
+    ("she asked me who I was", "confusion"),
+    ("half of the TV picture vanished", "vision_loss"),
+    ("everything on my right had disappeared from view", "vision_loss"),
+    ("a headache so bad I dropped to my knees", "worst_headache"),
+    ("the pain in his head is worse than anything", "worst_headache"),
+    ("I can't lie flat without fighting for breath", "breathing_trouble"),
+    ("I have to sit up to breathe", "breathing_trouble"),
+    ("I can't pull enough air in", "breathing_trouble"),
+    ("food won't go down", "swallowing_trouble"),
+    ("even sips of water make me choke", "swallowing_trouble"),
 ]
 
 
