@@ -18,7 +18,8 @@ from training.knowledge import Lexicon
 from training.text import Analysis, TextAnalyzer
 
 _BEFORE = r"for|since|past|last|over|about|almost|nearly|around|than|been|already|like|least|within"
-_CLAUSE_MARKS = (".", ",", ";", "!", "?", " and ", " but ")
+# where the words that an "ago" may date begin: not at a comma ("a seizure as a teen, 20 years ago")
+_CLAUSE_MARKS = (".", ";", "!", "?", " and ", " but ")
 _TIED = re.compile(r"\b(?:ever since|since then|since that|since quitting|since i quit)\b")
 _AFTER = r"ago|now|straight|running|in a row|already|long|or so|or more|on and off|and counting"
 

@@ -249,6 +249,13 @@ FIRES = [
     ("I can't pull enough air in", "breathing_trouble"),
     ("food won't go down", "swallowing_trouble"),
     ("even sips of water make me choke", "swallowing_trouble"),
+    ("lip twitch then arm gone", "limb_weakness"),
+    ("my right arm is week", "limb_weakness"),
+    ("my left leg went from under me", "limb_weakness"),
+    ("my face dropped on the right", "face_droop"),
+    ("she went rigid and shook all over", "seizure"),
+    ("I swooned clean away", "fainting"),
+    ("my daughter found me on the floor", "fainting"),
 ]
 
 
@@ -306,6 +313,8 @@ DENIED = [
     "my dad had seizures for years",
     "I can't swallow this news about my job",
     "I nearly collapsed laughing",
+    "I nearly fainted with excitement",
+    "my arm has hurt for a week",
 ]
 
 

@@ -39,6 +39,7 @@ def rules(knowledge) -> Rules:
         ("I stopped vaping a week ago and today my lip started jumping", 0.3),
         ("quit smoking 3 days ago and my lip has twitched ever since", 3),
         ("I quit smoking 3 days ago and my lip twitches", 3),
+        ("twitching since yesterday; I had a seizure as a teen, 20 years ago", 1),
     ],
 )
 def test_duration(rules: Rules, text: str, days: float | None):
