@@ -71,8 +71,8 @@ class CompactLinearModel:
         self.char_vocab: dict[str, int] = params["char_vocabulary"]
         self.n_words = len(self.word_vocab)
         self.char_range = tuple(params["char_ngram_range"])
-        self.word_sublinear = bool(params["word_sublinear_tf"])
-        self.char_sublinear = bool(params["char_sublinear_tf"])
+        if not (params["word_sublinear_tf"] and params["char_sublinear_tf"]):
+            raise ValueError("the compact model expects sublinear tf in both vectorizers")
         self.beta = float(params["beta"])
         self.scope_lexicon = ScopeLexicon(
             **{k: tuple(v) if isinstance(v, list) else v for k, v in params["scope"].items()}
@@ -183,18 +183,12 @@ class CompactLinearModel:
         counts = np.bincount(feats, weights=occurrence, minlength=self.n_features).take(feats)
         share = occurrence / counts
         block = (feats >= self.n_words).astype(np.int64)  # 0: word features, 1: character ones
-        tfidf = self._tf(counts, block) * self.idf.take(feats)
+        tfidf = (np.log(counts) + 1.0) * self.idf.take(feats)  # sublinear tf (checked on load)
         # the l2 norm of each block, each feature counted once
         norms = np.sqrt(np.bincount(block, weights=share * tfidf * tfidf, minlength=2))
         weights = share * tfidf / norms.take(block)
         # take(): a third of the cost of fancy indexing at these sizes
         return Encoded(feats, toks, weights, self.weights.take(feats, axis=0))
-
-    def _tf(self, counts: np.ndarray, block: np.ndarray) -> np.ndarray:
-        if self.word_sublinear and self.char_sublinear:
-            return np.log(counts) + 1.0
-        sublinear = np.array([self.word_sublinear, self.char_sublinear]).take(block)
-        return np.where(sublinear, np.log(counts) + 1.0, counts)
 
     def proba(self, encoded: Encoded) -> np.ndarray:
         """softmax(beta * (x . W + b)), as CalibratedClassifierCV(method="temperature") does."""

@@ -222,16 +222,12 @@ class TextAnalyzer:
         for start, end in spans["idioms"]:  # "my arm is dead tired" reports no dead arm
             for i in range(start, end):
                 hypothetical[i] = True
-        for start, _ in spans["historical_sentence"]:  # back over commas to the sentence start
-            i = start - 1
-            while i >= 0 and i >= start - 2 * window and lower[i] not in SENTENCE_ENDS:
-                hypothetical[i] = True
-                i -= 1
+        if spans["historical_sentence"]:  # back over commas to the start of the sentence
+            sentence_ends = [word in SENTENCE_ENDS for word in lower]
+            for start, _ in spans["historical_sentence"]:
+                self._mark_back(hypothetical, start, 2 * window, sentence_ends)
         for start, _ in spans["historical_post"]:  # a past finding is not a present red flag
-            i = start - 1
-            while i >= 0 and i >= start - window and not stops[i]:
-                hypothetical[i] = True
-                i -= 1
+            self._mark_back(hypothetical, start, window, stops)
         rendered: list[str | None] = forms  # the cache's column is a fresh list: changed in place
         for i, neg in enumerate(negated):
             if neg and forms[i] is not None:
@@ -252,6 +248,14 @@ class TextAnalyzer:
             rendered=rendered,
             scope_end=stops,
         )
+
+    @staticmethod
+    def _mark_back(marks: list[bool], start: int, window: int, ends: list[bool]) -> None:
+        """Mark the tokens before ``start``, back to the nearest end or ``window`` tokens."""
+        i = start - 1
+        while i >= 0 and i >= start - window and not ends[i]:
+            marks[i] = True
+            i -= 1
 
     @staticmethod
     def render(analysis: Analysis) -> str:

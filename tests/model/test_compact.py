@@ -33,3 +33,14 @@ def test_token_scores_sum_to_the_centred_logits(analyser: Analyser):
     labels = list(range(len(analyser.labels)))
     scores = analyser.model.token_scores(encoded, len(analysis.doc), labels)
     np.testing.assert_allclose(scores.sum(axis=1), centred, atol=1e-9)
+
+
+def test_a_vectorizer_without_sublinear_tf_is_refused(analyser: Analyser):
+    """The serving form computes 1 + log(count) only; another tf must not load and mis-score."""
+    import pytest
+
+    from training.compact import CompactLinearModel
+
+    params, arrays = analyser.model.to_data()
+    with pytest.raises(ValueError, match="sublinear tf"):
+        CompactLinearModel.from_data({**params, "char_sublinear_tf": False}, arrays)
