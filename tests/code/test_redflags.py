@@ -256,6 +256,12 @@ FIRES = [
     ("she went rigid and shook all over", "seizure"),
     ("I swooned clean away", "fainting"),
     ("my daughter found me on the floor", "fainting"),
+    ("my left foot felt like a dead weight", "limb_weakness"),
+    ("my left leg buckled under me", "limb_weakness"),
+    ("he can't tell me where he is", "confusion"),
+    ("she didn't follow anything we said", "speech_trouble"),
+    ("he answered with random words", "speech_trouble"),
+    ("an explosive pain burst inside my skull", "worst_headache"),
 ]
 
 
@@ -315,6 +321,8 @@ DENIED = [
     "I nearly collapsed laughing",
     "I nearly fainted with excitement",
     "my arm has hurt for a week",
+    "I had one seizure when I was 12 and nothing in the 20 years since",
+    "she can't tell me where the pain is",
 ]
 
 
