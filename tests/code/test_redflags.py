@@ -262,6 +262,15 @@ FIRES = [
     ("she didn't follow anything we said", "speech_trouble"),
     ("he answered with random words", "speech_trouble"),
     ("an explosive pain burst inside my skull", "worst_headache"),
+    ("pt 58F, expressive aphasia since lunch", "speech_trouble"),
+    ("SOB at rest, sats 89%", "breathing_trouble"),
+    ("audible stridor", "breathing_trouble"),
+    ("new dysphagia, unable to manage own saliva", "swallowing_trouble"),
+    ("central CP radiating to L arm", "chest_pain"),
+    ("LOC approx 1 min", "fainting"),
+    ("a brief blackout this morning", "fainting"),
+    ("acute confusion since this am, disoriented to time and place", "confusion"),
+    ("?CVA", "stroke_suspected"),
 ]
 
 
@@ -323,6 +332,9 @@ DENIED = [
     "my arm has hurt for a week",
     "I had one seizure when I was 12 and nothing in the 20 years since",
     "she can't tell me where the pain is",
+    "I fainted two Christmases ago, nothing like that since",
+    "I had chest pains in 2015 that turned out to be reflux",
+    "no SOB, no CP, no LOC",
 ]
 
 

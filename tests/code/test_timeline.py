@@ -40,6 +40,8 @@ def rules(knowledge) -> Rules:
         ("quit smoking 3 days ago and my lip has twitched ever since", 3),
         ("I quit smoking 3 days ago and my lip twitches", 3),
         ("twitching since yesterday; I had a seizure as a teen, 20 years ago", 1),
+        ("a seizure as a child, over thirty years ago; twitching started this morning", 0.3),
+        ("every few weeks since autumn it comes back", 60),
     ],
 )
 def test_duration(rules: Rules, text: str, days: float | None):
