@@ -271,6 +271,15 @@ FIRES = [
     ("a brief blackout this morning", "fainting"),
     ("acute confusion since this am, disoriented to time and place", "confusion"),
     ("?CVA", "stroke_suspected"),
+    ("I keep choking whenever I try to swallow", "swallowing_trouble"),
+    ("vision in my left eye went blurry and then just gone", "vision_loss"),
+    ("he no dey understand anything we are telling him", "speech_trouble"),
+    ("the most big pain of head in my whole life", "worst_headache"),
+    ("the air is not entering in my chest", "breathing_trouble"),
+    ("she lost the consciousness for a moment", "fainting"),
+    ("his hand is sleeping and not obeying", "limb_weakness"),
+    ("her left hand no get power again", "limb_weakness"),
+    ("I no fit see with my right eye", "vision_loss"),
 ]
 
 
@@ -335,6 +344,7 @@ DENIED = [
     "I fainted two Christmases ago, nothing like that since",
     "I had chest pains in 2015 that turned out to be reflux",
     "no SOB, no CP, no LOC",
+    "my arm has not lost strength",
 ]
 
 
