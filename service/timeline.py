@@ -20,7 +20,6 @@ from training.text import Analysis, TextAnalyzer
 _BEFORE = r"for|since|past|last|over|about|almost|nearly|around|than|been|already|like|least|within"
 # where the words that an "ago" may date begin: not at a comma ("a seizure as a teen, 20 years ago")
 _CLAUSE_MARKS = (".", ";", "!", "?", " and ", " but ")
-_TIED = re.compile(r"\b(?:ever since|since then|since that|since quitting|since i quit)\b")
 _AFTER = r"ago|now|straight|running|in a row|already|long|or so|or more|on and off|and counting"
 
 
@@ -68,6 +67,8 @@ class TimelineReader:
         self.weekdays = list(durations.weekdays)
         events = "|".join(re.escape(e.lower()) for e in durations.events) or r"(?!x)x"
         self.event_re = re.compile(rf"\b(?:{events})\b")
+        ties = "|".join(re.escape(t.lower()) for t in durations.event_ties) or r"(?!x)x"
+        self.tie_re = re.compile(rf"\b(?:{ties})\b")
         self.matcher = PhraseMatcher(analyzer.nlp.vocab, attr="LEMMA")
         self.matcher.add("sudden", [analyzer.phrase_doc(p) for p in lexicon.onset.sudden])
         self.matcher.add("slow", [analyzer.phrase_doc(p) for p in lexicon.onset.slow])
@@ -96,7 +97,7 @@ class TimelineReader:
         for m in self.weekday_re.finditer(lowered) if "since" in lowered else ():
             days = (today.weekday() - self.weekdays.index(m.group(1))) % 7
             found.append((float(days or 7), *m.span(), False))
-        if events and (not found or _TIED.search(lowered)):
+        if events and (not found or self.tie_re.search(lowered)):
             found += events
         if not found:
             return None

@@ -135,6 +135,7 @@ class DurationLexicon(_Strict):
     weekdays: list[str] = Field(min_length=7, max_length=7)
     # "quit smoking 3 days ago": a time that dates another event, not the symptom
     events: list[str] = []
+    event_ties: list[str] = []  # "ever since": the symptom's time is the event's after all
 
 
 class Lexicon(_Strict):
