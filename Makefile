@@ -9,7 +9,7 @@ PORT   ?= 8000
 INSTALLED := $(VENV)/.installed
 TRAINED   := models/.trained
 CORPUS    := $(shell find corpus -type f \( -name '*.yaml' -o -name '*.jsonl' \) 2>/dev/null)
-TRAINING  := $(wildcard training/*.py)
+TRAINING  := $(wildcard training/*.py triage/*.py)
 
 .PHONY: install train serve test evaluate bench lint format clean help
 .DEFAULT_GOAL := help

@@ -29,10 +29,11 @@ def bare() -> FastAPI:
 
 
 def sklearn() -> FastAPI:
-    from training import artifact
+    from training.artifact import load_pipeline
+    from triage import artifact
 
     models = Path(os.environ.get("TRIAGE_MODELS_DIR", "models"))
-    pipeline = artifact.load(artifact.newest(models)).bundle["pipeline"]
+    pipeline = load_pipeline(artifact.newest(models)).bundle["pipeline"]
     app = FastAPI(telemetry=TELEMETRY)
 
     @app.post("/v1/predict")

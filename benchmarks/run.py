@@ -22,9 +22,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from service.triage import Analyser
-from training import artifact
 from training.corpus import load_split
+from triage import artifact
+from triage.analyser import Analyser
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from service.settings import Settings
-from training.artifact import ModelIntegrityError
+from triage.answer import Answer
+from triage.artifact import ModelIntegrityError
 
 LEVEL_MARK = {
     "self_care": "SELF CARE",
@@ -27,25 +28,25 @@ def _analyser(settings: Settings):
     return analyser
 
 
-def print_table(answer: dict) -> None:
-    referral = answer["referral"]
-    level = LEVEL_MARK.get(referral["level"], "NO REFERRAL")
+def print_table(answer: Answer) -> None:
+    referral = answer.referral
+    level = LEVEL_MARK.get(referral.level, "NO REFERRAL")
     print(f"Referral: {level}")
-    if referral["advice"]:
-        print(f"  {referral['advice']}")
-    for reason in referral["reasons"]:
+    if referral.advice:
+        print(f"  {referral.advice}")
+    for reason in referral.reasons:
         print(f"  - {reason}")
-    if answer["in_scope"]:
+    if answer.in_scope:
         print("\nLikely causes:")
         print(f"  {'cause':44s} {'confidence':>10s}  evidence")
-        for cause in answer["causes"]:
-            evidence = ", ".join(cause["evidence"]) or "-"
-            print(f"  {cause['name'][:44]:44s} {cause['confidence']:10.2f}  {evidence}")
+        for cause in answer.causes:
+            evidence = ", ".join(cause.evidence) or "-"
+            print(f"  {cause.name[:44]:44s} {cause.confidence:10.2f}  {evidence}")
     else:
-        print(f"\n{answer['message']}")
-    if answer["duration_days"] is not None:
-        print(f"\nDuration stated: about {answer['duration_days']:g} days")
-    print(f"\n{answer['disclaimer']}")
+        print(f"\n{answer.message}")
+    if answer.duration_days is not None:
+        print(f"\nDuration stated: about {answer.duration_days:g} days")
+    print(f"\n{answer.disclaimer}")
 
 
 def score_file(analyser, source: Path, target: Path, top_k: int) -> int:
@@ -62,7 +63,7 @@ def score_file(analyser, source: Path, target: Path, top_k: int) -> int:
     with target.open("w", encoding="utf-8") as out:
         for start in range(0, len(texts), chunk):
             for answer in analyser.analyse_many(texts[start : start + chunk], top_k=top_k):
-                out.write(json.dumps(answer, ensure_ascii=False) + "\n")
+                out.write(json.dumps(answer.to_dict(), ensure_ascii=False) + "\n")
             done = min(start + chunk, len(texts))
             bar = "#" * int(30 * done / max(len(texts), 1))
             print(f"\r[{bar:30s}] {done}/{len(texts)}", end="", file=sys.stderr, flush=True)
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             import uvicorn
 
             from service.model import model_dir
-            from training.artifact import verify
+            from triage.artifact import verify
 
             path = model_dir(settings)
             if path is not None:
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "predict":
             answer = _analyser(settings).analyse(args.text, top_k=args.top_k)
             if args.json:
-                print(json.dumps(answer, indent=2, ensure_ascii=False))
+                print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
             else:
                 print_table(answer)
         elif args.command == "score":

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib import metadata
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -19,8 +21,8 @@ from service.middleware import BodyLimitMiddleware, ObservabilityMiddleware
 from service.model import no_model_reason, verified_model_dir
 from service.routes import STATIC, router
 from service.settings import Settings
-from service.triage import Analyser
-from training import artifact
+from triage import artifact
+from triage.analyser import Analyser
 
 logger = logging.getLogger("service")
 # FastAPI's own OpenTelemetry hooks check for providers on every request; the service exports
@@ -65,7 +67,7 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fas
     app = FastAPI(
         title="Lip and facial twitching triage",
         summary="Likely causes and referral advice from a free-text description. Not a diagnosis.",
-        version="1.0",
+        version=metadata.version("lip-twitch-triage"),  # one version: pyproject.toml
         lifespan=lifespan,
         telemetry=TELEMETRY,
     )
@@ -90,8 +92,14 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fas
     return app
 
 
+@functools.cache
+def _default_app() -> FastAPI:
+    return create_app()
+
+
 def __getattr__(name: str) -> FastAPI:
-    """``service.app:app`` is built on first access, so importing this module does no work."""
+    """``service.app:app`` is built on first access, once, so importing this module does no work
+    and every access gets the same app."""
     if name == "app":
-        return create_app()
+        return _default_app()
     raise AttributeError(name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import HTTPException, Request
 
 from service.settings import Settings
-from service.triage import Analyser
+from triage.analyser import Analyser
 
 
 async def get_settings(request: Request) -> Settings:

@@ -7,6 +7,8 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, Info
 
+from triage.answer import Answer
+
 
 @dataclass
 class Metrics:
@@ -60,7 +62,6 @@ def make_metrics() -> Metrics:
     )
 
 
-def count_answer(metrics: Metrics, answer: dict) -> None:
-    cause = answer["causes"][0]["id"] if answer["causes"] else "out_of_scope"
-    metrics.child(metrics.predictions, cause).inc()
-    metrics.child(metrics.levels, answer["referral"]["level"] or "none").inc()
+def count_answer(metrics: Metrics, answer: Answer) -> None:
+    metrics.child(metrics.predictions, answer.top_cause or "out_of_scope").inc()
+    metrics.child(metrics.levels, answer.referral.level or "none").inc()

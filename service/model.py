@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from service.settings import Settings
-from service.triage import Analyser
-from training import artifact
+from triage import artifact
+from triage.analyser import Analyser
 
 
 def model_dir(settings: Settings) -> Path | None:

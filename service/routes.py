@@ -20,7 +20,7 @@ from service.schemas import (
     Problem,
 )
 from service.settings import Settings
-from service.triage import Analyser
+from triage.analyser import Analyser
 
 STATIC = Path(__file__).parent / "static"
 ERRORS = {
@@ -44,7 +44,7 @@ async def predict(body: PredictRequest, analyser: AnalyserDep, request: Request)
     settings = request.app.state.settings  # not a dependency: each one adds to every request
     answer = analyser.analyse(body.text, top_k=body.top_k or settings.default_top_k)
     count_answer(request.app.state.metrics, answer)
-    return answer
+    return answer.to_dict()
 
 
 @router.post("/v1/predict/batch", response_model=BatchResponse, responses=ERRORS, tags=["triage"])
@@ -56,7 +56,7 @@ def predict_batch(
     answers = analyser.analyse_many(body.texts, top_k=body.top_k or settings.default_top_k)
     for answer in answers:
         count_answer(request.app.state.metrics, answer)
-    return {"results": answers}
+    return {"results": [answer.to_dict() for answer in answers]}
 
 
 @router.get("/v1/causes", response_model=list[CauseInfo], responses=ERRORS, tags=["triage"])

@@ -10,11 +10,12 @@ from fastapi.testclient import TestClient
 from service.app import create_app
 from service.deps import get_analyser
 from service.settings import Settings
-from service.triage import Analyser
-from training import artifact
+from training.artifact import save_model
 from training.corpus import load_split
-from training.knowledge import Knowledge, load_knowledge
 from training.train import fit_bundle
+from triage import artifact
+from triage.analyser import Analyser
+from triage.knowledge import Knowledge, load_knowledge
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -35,7 +36,7 @@ def trained_model_dir(tmp_path_factory: pytest.TempPathFactory, knowledge: Knowl
         "oos_threshold": bundle["oos_threshold"],
         "metrics": {"cv": cv_scores},
     }
-    return artifact.save(bundle, tmp_path_factory.mktemp("models"), meta)
+    return save_model(bundle, tmp_path_factory.mktemp("models"), meta)
 
 
 @pytest.fixture(scope="session")

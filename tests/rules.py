@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from service.redflags import RedFlagMatcher
-from service.timeline import TimelineReader
-from training.features import scope_lexicon
-from training.knowledge import Knowledge
-from training.text import TextAnalyzer
+from triage.knowledge import Knowledge, scope_lexicon
+from triage.redflags import RedFlagMatcher
+from triage.text import TextAnalyzer
+from triage.timeline import TimelineReader
 
 
 class Rules:

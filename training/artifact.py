@@ -1,39 +1,33 @@
-"""The model artifact: ``models/<version>/`` with ``model.joblib``, its serving form and ``meta.json``.
+"""Writing a model artifact, and reading its scikit-learn pipeline back for evaluation and tests.
 
-``model.joblib`` is the fitted scikit-learn pipeline, the source of truth, for training, evaluation
-and tests. joblib files are pickles and run code when loaded, so nothing is unpickled before its
-sha256 and the library versions it was made with have been checked against ``meta.json``.
-``serving.json`` and ``serving.npz`` hold the same model as plain data (``training.compact``), derived
-from the pipeline when it is saved; the service loads only these, after the same checks, so it
-neither imports scikit-learn nor unpickles anything.
+Reading and verifying an artifact for serving is ``triage.artifact``; this half needs joblib and
+scikit-learn, which the service never imports. joblib files are pickles and run code when loaded,
+so nothing is unpickled before ``triage.artifact.verify`` has checked it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import platform
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from training.compact import CompactLinearModel
-
-MODEL_FILE = "model.joblib"
-META_FILE = "meta.json"
-SERVING_PARAMS = "serving.json"
-SERVING_ARRAYS = "serving.npz"
-# Versions that must match exactly: a pickle from another scikit-learn or spaCy may load and then
-# predict differently without any error.
-PINNED = ("scikit-learn", "spacy", "spacy-lookups-data", "numpy", "scipy")
-
-
-class ModelIntegrityError(RuntimeError):
-    """The artifact cannot be trusted; the message is one line saying why."""
+from training.export import compact_from_pipeline
+from triage.artifact import (
+    FORMAT,
+    META_FILE,
+    MODEL_FILE,
+    SERVING_ARRAYS,
+    SERVING_PARAMS,
+    ModelIntegrityError,
+    library_versions,
+    sha256_file,
+    verify,
+)
 
 
 @dataclass(frozen=True)
@@ -44,48 +38,23 @@ class LoadedModel:
     bundle: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class ServingModel:
-    """What the analyser needs: the compact model, the threshold and the validated knowledge."""
-
-    version: str
-    path: Path
-    meta: dict[str, Any]
-    model: CompactLinearModel
-    oos_threshold: float
-    knowledge: dict[str, Any]
-
-
-def library_versions() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
-    versions.update({name: metadata.version(name) for name in PINNED})
-    return versions
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def new_version(corpus_sha: dict[str, str], created: datetime) -> str:
     """Time-ordered, and different whenever the corpus differs: ``20261125T0102-ab12cd34``."""
     corpus_digest = hashlib.sha256(json.dumps(corpus_sha, sort_keys=True).encode()).hexdigest()
     return f"{created:%Y%m%dT%H%M%S}-{corpus_digest[:8]}"
 
 
-def save(bundle: dict[str, Any], models_dir: Path, meta: dict[str, Any]) -> Path:
-    """Write the joblib file and a meta.json that records its checksum, versions and metrics."""
+def save_model(bundle: dict[str, Any], models_dir: Path, meta: dict[str, Any]) -> Path:
+    """Write the joblib file, its serving form and a meta.json that records their checksums,
+    versions and metrics."""
     created = datetime.now(UTC)
     version = new_version(meta.get("corpus_sha256", {}), created)
     out = models_dir / version
     out.mkdir(parents=True, exist_ok=False)
-    import joblib  # here, not at the top: the service never writes or unpickles a pipeline
+    import joblib  # here, not at the top: importing training must not need it
 
     joblib.dump(bundle, out / MODEL_FILE, compress=3)
-    params, arrays = CompactLinearModel.from_pipeline(bundle["pipeline"]).to_data()
+    params, arrays = compact_from_pipeline(bundle["pipeline"]).to_data()
     serving = {
         "model": params,
         "oos_threshold": bundle["oos_threshold"],
@@ -96,6 +65,7 @@ def save(bundle: dict[str, Any], models_dir: Path, meta: dict[str, Any]) -> Path
         np.savez(handle, **arrays)
     full_meta = {
         "version": version,
+        "format": FORMAT,
         "created": created.isoformat(timespec="seconds"),
         "libraries": library_versions(),
         "model_file": MODEL_FILE,
@@ -109,52 +79,9 @@ def save(bundle: dict[str, Any], models_dir: Path, meta: dict[str, Any]) -> Path
     return out
 
 
-def newest(models_dir: Path) -> Path | None:
-    """The newest model directory: versions start with their creation time, so names sort."""
-    candidates = sorted(p for p in models_dir.glob("*/") if (p / META_FILE).exists())
-    return candidates[-1] if candidates else None
-
-
-def verify(model_dir: Path) -> dict[str, Any]:
-    """Check meta.json, the file's sha256 and the library versions; return the meta."""
-    meta_path = model_dir / META_FILE
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ModelIntegrityError(f"{meta_path} is missing") from exc
-    except (OSError, ValueError) as exc:
-        raise ModelIntegrityError(f"{meta_path} is not valid JSON: {exc}") from exc
-    for key in ("version", "model_sha256", "serving_sha256", "libraries", "labels"):
-        if key not in meta:
-            raise ModelIntegrityError(f"{meta_path} lacks {key!r}: retrain with `make train`")
-    model_path = model_dir / meta.get("model_file", MODEL_FILE)
-    expected = {model_path: meta["model_sha256"]}
-    expected.update({model_dir / name: sha for name, sha in dict(meta["serving_sha256"]).items()})
-    for path, wanted in expected.items():
-        if not path.is_file():
-            raise ModelIntegrityError(f"{path} is missing")
-        actual = sha256_file(path)
-        if actual != wanted:
-            raise ModelIntegrityError(
-                f"{path} sha256 {actual[:12]}… does not match meta.json {str(wanted)[:12]}…: "
-                "the file was changed or truncated; retrain with `make train`"
-            )
-    current = library_versions()
-    for name in ("python", *PINNED):
-        wanted = meta["libraries"].get(name)
-        have = current[name]
-        if name == "python":  # pickles are portable across patch releases of Python
-            wanted, have = ".".join(str(wanted).split(".")[:2]), ".".join(have.split(".")[:2])
-        if wanted != have:
-            raise ModelIntegrityError(
-                f"{model_path} was made with {name} {wanted}, this environment has {have}: "
-                "retrain with `make train`"
-            )
-    return meta
-
-
-def load(model_dir: Path) -> LoadedModel:
-    """The scikit-learn pipeline, for evaluation and tests (the service uses ``load_serving``)."""
+def load_pipeline(model_dir: Path) -> LoadedModel:
+    """The scikit-learn pipeline, for evaluation and tests (the service uses
+    ``triage.artifact.load_serving``)."""
     import joblib
 
     meta = verify(model_dir)
@@ -164,24 +91,3 @@ def load(model_dir: Path) -> LoadedModel:
     if list(bundle["pipeline"].classes_) != meta["labels"]:
         raise ModelIntegrityError(f"{model_dir}: labels in the model differ from meta.json")
     return LoadedModel(version=meta["version"], path=model_dir, meta=meta, bundle=bundle)
-
-
-def load_serving(model_dir: Path) -> ServingModel:
-    """The serving form, after the same checks as ``load``: JSON and arrays, never a pickle."""
-    meta = verify(model_dir)
-    try:
-        serving = json.loads((model_dir / SERVING_PARAMS).read_text(encoding="utf-8"))
-        with np.load(model_dir / SERVING_ARRAYS, allow_pickle=False) as arrays:
-            model = CompactLinearModel.from_data(serving["model"], arrays)
-    except (OSError, ValueError, KeyError) as exc:
-        raise ModelIntegrityError(f"{model_dir}: the serving files do not load: {exc}") from exc
-    if model.labels != meta["labels"]:
-        raise ModelIntegrityError(f"{model_dir}: labels in the model differ from meta.json")
-    return ServingModel(
-        version=meta["version"],
-        path=model_dir,
-        meta=meta,
-        model=model,
-        oos_threshold=float(serving["oos_threshold"]),
-        knowledge=serving["knowledge"],
-    )

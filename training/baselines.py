@@ -18,8 +18,8 @@ from sklearn.svm import LinearSVC
 
 from training.classifier import SEED
 from training.features import SpacyTextProcessor, make_vectorizer
-from training.knowledge import OUT_OF_SCOPE, Cause
-from training.text import ScopeLexicon, TextAnalyzer
+from triage.knowledge import OUT_OF_SCOPE, Cause
+from triage.text import ScopeLexicon, TextAnalyzer
 
 
 class KeywordClassifier(ClassifierMixin, BaseEstimator):

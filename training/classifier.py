@@ -10,7 +10,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from training.features import SpacyTextProcessor, make_vectorizer
-from training.text import ScopeLexicon
+from triage.text import ScopeLexicon
 
 SEED = 0
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from training.knowledge import CAUSE_IDS, LEVELS, OUT_OF_SCOPE
+from triage.knowledge import CAUSE_IDS, LEVELS, OUT_OF_SCOPE
 
 LABELS: tuple[str, ...] = (*CAUSE_IDS, OUT_OF_SCOPE)
 MAX_TEXT_CHARS = 5000

@@ -21,15 +21,16 @@ import yaml
 from sklearn.metrics import classification_report
 from sklearn.model_selection import StratifiedKFold
 
-from service.triage import Analyser
-from training import artifact, plots
+from training import plots
 from training.baselines import KeywordClassifier, SpacyTextCat, calibrated_svm, naive_bayes
 from training.classifier import SEED, make_pipeline
 from training.corpus import load_split
-from training.features import scope_lexicon
 from training.metrics import classification_scores, scope_decisions
 from training.report import write_model_card, write_report
 from training.triage_eval import REFERENCE_DAY, triage_scores
+from triage import artifact
+from triage.analyser import Analyser
+from triage.knowledge import scope_lexicon
 
 GATES = Path(__file__).with_name("gates.yaml")
 OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
@@ -116,10 +117,10 @@ def error_analysis(
                 "text": texts[i],
                 "expected": y[i],
                 "p_expected": round(float(true_prob[i]), 3),
-                "in_scope": answer["in_scope"],
+                "in_scope": answer.in_scope,
                 "top3": [
-                    {"id": c["id"], "confidence": c["confidence"], "evidence": c["evidence"]}
-                    for c in answer["causes"]
+                    {"id": c.id, "confidence": c.confidence, "evidence": list(c.evidence)}
+                    for c in answer.causes
                 ],
             }
         )
@@ -129,8 +130,8 @@ def error_analysis(
 def evaluate(
     corpus_dir: Path, model_dir: Path, reports_dir: Path, with_comparison: bool = True
 ) -> tuple[dict, list[str]]:
-    loaded = artifact.load(model_dir)
-    analyser = Analyser.from_serving(artifact.load_serving(model_dir))
+    serving = artifact.load_serving(model_dir)  # verified; meta.json needs no unpickling
+    analyser = Analyser.from_serving(serving)
     labels = analyser.labels
     train = load_split(corpus_dir, "train")
     test = load_split(corpus_dir, "test")
@@ -170,8 +171,8 @@ def evaluate(
     failures = check_gates(metrics)
     metrics["gates"] = {"passed": not failures, "failures": failures}
     (reports_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
-    write_report(metrics, loaded.meta, reports_dir)
-    write_model_card(metrics, loaded.meta, model_dir)
+    write_report(metrics, serving.meta, reports_dir)
+    write_model_card(metrics, serving.meta, model_dir)
     return metrics, failures
 
 

@@ -1,6 +1,6 @@
 """Feature extraction as importable scikit-learn estimators.
 
-``SpacyTextProcessor`` turns raw texts into the rendered lemma strings of ``training.text``; the
+``SpacyTextProcessor`` turns raw texts into the rendered lemma strings of ``triage.text``; the
 vectorizers then read those strings. Everything here is a module-level class or function (no
 lambdas, no closures), so a pipeline saved with joblib loads in the service by importing this
 module alone.
@@ -15,23 +15,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-from training.knowledge import Lexicon
-from training.text import Analysis, ScopeLexicon, TextAnalyzer, drop_negated
-
-
-def scope_lexicon(lexicon: Lexicon) -> ScopeLexicon:
-    neg = lexicon.negation
-    return ScopeLexicon(
-        triggers=tuple(neg.triggers),
-        pseudo=tuple(neg.pseudo),
-        hypothetical=tuple(neg.hypothetical),
-        historical_post=tuple(neg.historical_post),
-        idioms=tuple(neg.idioms),
-        historical_sentence=tuple(neg.historical_sentence),
-        terminators=tuple(neg.terminators),
-        scope_window=neg.scope_window,
-        spelling=tuple(sorted(lexicon.spelling.items())),
-    )
+from triage.text import ScopeLexicon, TextAnalyzer, drop_negated
 
 
 class SpacyTextProcessor(TransformerMixin, BaseEstimator):
@@ -47,9 +31,6 @@ class SpacyTextProcessor(TransformerMixin, BaseEstimator):
     def fit(self, X: Iterable[str], y: Any = None) -> SpacyTextProcessor:
         self.analyzer_ = TextAnalyzer(self.lexicon or ScopeLexicon())
         return self
-
-    def analyse(self, text: str) -> Analysis:
-        return self.analyzer_.analyse(text)
 
     def transform(self, X: Iterable[str]) -> list[str]:
         return [TextAnalyzer.render(self.analyzer_.analyse(text)) for text in X]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.metrics import f1_score, log_loss
 
-from training.knowledge import OUT_OF_SCOPE
+from triage.knowledge import OUT_OF_SCOPE
 
 
 def scope_decisions(

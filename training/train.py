@@ -15,12 +15,12 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from training import artifact
+from training.artifact import save_model
 from training.classifier import SEED, choose_scope_threshold, make_pipeline
 from training.corpus import Example, corpus_checksums, load_split
-from training.features import scope_lexicon
-from training.knowledge import OUT_OF_SCOPE, Knowledge, load_knowledge
 from training.metrics import classification_scores
+from triage import artifact
+from triage.knowledge import OUT_OF_SCOPE, Knowledge, load_knowledge, scope_lexicon
 
 CV_FOLDS = 5
 
@@ -89,7 +89,7 @@ def train(corpus_dir: Path, models_dir: Path, fraction: float = 1.0) -> Path:
         },
         "metrics": {"cross_validation": cv_scores, "heldout": heldout},
     }
-    out = artifact.save(bundle, models_dir, meta)
+    out = save_model(bundle, models_dir, meta)
     print(f"model written to {out}")
     show(out)
     return out

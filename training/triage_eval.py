@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from training.corpus import Example
-from training.knowledge import LEVELS
+from triage.knowledge import LEVELS
 
 ORDER = ("none", *LEVELS)
 RANK = {level: i for i, level in enumerate(ORDER)}
@@ -17,7 +17,7 @@ REFERENCE_DAY = date(2026, 11, 25)
 def triage_scores(analyser, cases: Sequence[Example]) -> dict:
     """Emergency recall, under- and over-triage against the expected level of each case."""
     answers = analyser.analyse_many([c.text for c in cases], today=REFERENCE_DAY)
-    predicted = [a["referral"]["level"] or "none" for a in answers]
+    predicted = [a.referral.level or "none" for a in answers]
     expected = [c.level or "none" for c in cases]
     confusion = {e: {p: 0 for p in ORDER} for e in ORDER}
     for e, p in zip(expected, predicted, strict=True):

@@ -12,8 +12,9 @@ import pytest
 
 from service.app import create_app
 from service.settings import Settings
-from training import artifact
-from training.artifact import ModelIntegrityError
+from training.artifact import load_pipeline
+from triage import artifact
+from triage.artifact import ModelIntegrityError
 
 
 @pytest.fixture()
@@ -48,7 +49,7 @@ def test_tampered_file_is_refused(model_copy: Path):
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
     with pytest.raises(ModelIntegrityError, match="does not match meta.json"):
-        artifact.load(model_copy)
+        load_pipeline(model_copy)
 
 
 @pytest.mark.parametrize("name", [artifact.SERVING_PARAMS, artifact.SERVING_ARRAYS])
@@ -64,8 +65,8 @@ def test_tampered_serving_file_is_refused(model_copy: Path, name: str):
 def test_serving_load_imports_no_scikit_learn(trained_model_dir: Path):
     """The point of the serving form: the service starts without importing scikit-learn."""
     code = (
-        "import sys; from pathlib import Path; from training import artifact; "
-        "from service.triage import Analyser; "
+        "import sys; from pathlib import Path; from triage import artifact; "
+        "from triage.analyser import Analyser; "
         f"a = Analyser.from_serving(artifact.load_serving(Path({str(trained_model_dir)!r}))); "
         "a.analyse('lip twitch after coffee'); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'joblib', 'scipy')))"
@@ -78,13 +79,13 @@ def test_truncated_file_is_refused(model_copy: Path):
     path = model_copy / artifact.MODEL_FILE
     path.write_bytes(path.read_bytes()[:1000])
     with pytest.raises(ModelIntegrityError, match="does not match"):
-        artifact.load(model_copy)
+        load_pipeline(model_copy)
 
 
 def test_missing_file_is_refused(model_copy: Path):
     (model_copy / artifact.MODEL_FILE).unlink()
     with pytest.raises(ModelIntegrityError, match="is missing"):
-        artifact.load(model_copy)
+        load_pipeline(model_copy)
 
 
 def test_missing_meta_is_refused(model_copy: Path):
@@ -97,13 +98,13 @@ def test_missing_meta_is_refused(model_copy: Path):
 def test_wrong_library_version_is_refused(model_copy: Path, library: str):
     edit_meta(model_copy, libraries={library: "0.0.1"})
     with pytest.raises(ModelIntegrityError, match=f"made with {library} 0.0"):
-        artifact.load(model_copy)
+        load_pipeline(model_copy)
 
 
 def test_error_is_one_line(model_copy: Path):
     edit_meta(model_copy, model_sha256="0" * 64)
     with pytest.raises(ModelIntegrityError) as info:
-        artifact.load(model_copy)
+        load_pipeline(model_copy)
     assert "\n" not in str(info.value)
 
 

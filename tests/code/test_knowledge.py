@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from training.knowledge import CAUSE_IDS, LEVELS, load_knowledge
+from triage.knowledge import CAUSE_IDS, LEVELS, load_knowledge
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

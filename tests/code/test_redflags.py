@@ -392,8 +392,8 @@ def test_token_patterns_find_what_spacys_matcher_finds(rules: Rules, knowledge):
 
     from spacy.matcher import Matcher
 
-    from service.redflags import compile_slot
     from training.corpus import load_split
+    from triage.redflags import compile_slot
 
     corpus = Path(__file__).resolve().parents[2] / "corpus"
     texts = [ex.text for split in ("train", "test", "triage") for ex in load_split(corpus, split)]

@@ -6,8 +6,9 @@ import pickle
 
 import pytest
 
-from training.features import SpacyTextProcessor, scope_lexicon
-from training.text import TextAnalyzer, drop_negated
+from training.features import SpacyTextProcessor
+from triage.knowledge import scope_lexicon
+from triage.text import TextAnalyzer, drop_negated
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,7 @@ def test_pseudo_negations_are_not_denials(processor, text):
 
 
 def test_hypothetical_scope(processor):
-    analysis = processor.analyse("what if it turns into a stroke? my arm is weak")
+    analysis = processor.analyzer_.analyse("what if it turns into a stroke? my arm is weak")
     marked = [t.text for t, h in zip(analysis.doc, analysis.hypothetical, strict=True) if h]
     assert "stroke" in marked
     assert "arm" not in marked
@@ -70,7 +71,7 @@ def test_processor_pickles_without_spacy_state(processor):
 
 
 def test_render_joins_kept_tokens(processor):
-    analysis = processor.analyse("lip, twitching!!")
+    analysis = processor.analyzer_.analyse("lip, twitching!!")
     assert TextAnalyzer.render(analysis) == "lip twitch"
 
 
@@ -83,7 +84,7 @@ def test_analyse_many_through_pipe_equals_one_by_one(processor):
     ]
     many = processor.analyzer_.analyse_many(texts)
     for text, batch in zip(texts, many, strict=True):
-        single = processor.analyse(text)
+        single = processor.analyzer_.analyse(text)
         assert (batch.rendered, batch.negated, batch.starts, batch.ends) == (
             single.rendered,
             single.negated,

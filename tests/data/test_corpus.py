@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from training.corpus import jaccard, load_split, word_shingles
-from training.knowledge import CAUSE_IDS, OUT_OF_SCOPE
+from triage.knowledge import CAUSE_IDS, OUT_OF_SCOPE
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 NEAR_DUPLICATE = 0.5

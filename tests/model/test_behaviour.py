@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from service.referral import RANK
-from service.triage import Analyser
+from triage.analyser import Analyser
+from triage.referral import RANK
 
 PLAIN = {
     "caffeine": [
@@ -72,9 +72,9 @@ PLAIN = {
 @pytest.mark.parametrize(("cause", "text"), [(c, t) for c, texts in PLAIN.items() for t in texts])
 def test_minimum_functionality_cause(analyser: Analyser, cause: str, text: str):
     answer = analyser.analyse(text)
-    assert answer["in_scope"]
-    assert answer["causes"][0]["id"] == cause, [c["id"] for c in answer["causes"]]
-    for piece in answer["causes"][0]["evidence"]:
+    assert answer.in_scope
+    assert answer.causes[0].id == cause, [c.id for c in answer.causes]
+    for piece in answer.causes[0].evidence:
         assert piece in text
 
 
@@ -110,7 +110,7 @@ LEVEL_CASES = [
 @pytest.mark.parametrize(("text", "level"), LEVEL_CASES)
 def test_minimum_functionality_level(analyser: Analyser, text: str, level: str | None):
     answer = analyser.analyse(text)
-    assert answer["referral"]["level"] == level, answer["referral"]["reasons"]
+    assert answer.referral.level == level, answer.referral.reasons
 
 
 def first_of_each(n: int = 1) -> list[tuple[str, str]]:
@@ -146,30 +146,28 @@ PERTURBATIONS = {
 def test_invariance(analyser: Analyser, perturbation: str, cause: str, text: str):
     base = analyser.analyse(text)
     changed = analyser.analyse(PERTURBATIONS[perturbation](text))
-    assert changed["causes"][0]["id"] == base["causes"][0]["id"]
-    assert changed["referral"]["level"] == base["referral"]["level"]
+    assert changed.causes[0].id == base.causes[0].id
+    assert changed.referral.level == base.referral.level
 
 
 @pytest.mark.parametrize(("cause", "text"), first_of_each(2))
 def test_direction_adding_a_red_flag_never_lowers(analyser: Analyser, cause: str, text: str):
-    base = analyser.analyse(text)["referral"]["level"]
-    worse = analyser.analyse(f"{text}. Now I suddenly can't lift my arm")["referral"]["level"]
+    base = analyser.analyse(text).referral.level
+    worse = analyser.analyse(f"{text}. Now I suddenly can't lift my arm").referral.level
     assert worse == "emergency" and RANK[worse] >= RANK[base]
 
 
 @pytest.mark.parametrize(("cause", "text"), first_of_each(2))
 def test_direction_negated_flag_never_raises(analyser: Analyser, cause: str, text: str):
-    base = analyser.analyse(text)["referral"]["level"]
-    denied = analyser.analyse(f"{text}. No chest pain and no trouble breathing")["referral"][
-        "level"
-    ]
+    base = analyser.analyse(text).referral.level
+    denied = analyser.analyse(f"{text}. No chest pain and no trouble breathing").referral.level
     assert RANK[denied] <= RANK[base]
 
 
 @pytest.mark.parametrize(("cause", "text"), first_of_each(2))
 def test_direction_longer_duration_never_lowers(analyser: Analyser, cause: str, text: str):
-    base = analyser.analyse(text)["referral"]["level"]
-    longer = analyser.analyse(f"{text}, for three weeks")["referral"]["level"]
+    base = analyser.analyse(text).referral.level
+    longer = analyser.analyse(f"{text}, for three weeks").referral.level
     assert RANK[longer] >= max(RANK[base], RANK["see_doctor"])
 
 
@@ -183,9 +181,9 @@ def test_direction_longer_duration_never_lowers(analyser: Analyser, cause: str, 
 )
 def test_negated_mentions_do_not_vote(analyser: Analyser, text: str, cause: str):
     answer = analyser.analyse(text)
-    assert answer["causes"][0]["id"] == cause
-    for c in answer["causes"]:
-        for piece in c["evidence"]:
+    assert answer.causes[0].id == cause
+    for c in answer.causes:
+        for piece in c.evidence:
             assert piece.lower() not in {"cold", "sores", "smoke", "tremor"}
 
 
@@ -194,7 +192,7 @@ def test_negation_lowers_the_negated_cause(analyser: Analyser):
     denied = analyser.analyse("my lip twitches and I have no cold sores")
 
     def herpes(answer):
-        return next((c["confidence"] for c in answer["causes"] if c["id"] == "herpes"), 0.0)
+        return next((c.confidence for c in answer.causes if c.id == "herpes"), 0.0)
 
     assert herpes(denied) < herpes(plain)
 

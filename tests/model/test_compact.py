@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from service.triage import Analyser
-from training import artifact
+from training.artifact import load_pipeline
 from training.corpus import load_split
+from triage.analyser import Analyser
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -19,7 +19,7 @@ def test_same_probabilities_as_the_pipeline_over_the_whole_corpus(
     """The served form (loaded from its JSON and arrays) against the saved pipeline."""
     texts = [ex.text for split in ("train", "test", "triage") for ex in load_split(CORPUS, split)]
     texts += ["", "   ", "😀", "NO NO NO", "lip " * 300, "a\u00a0b\tc\nd", "ﷺ" * 50]
-    reference = artifact.load(trained_model_dir).bundle["pipeline"].predict_proba(texts)
+    reference = load_pipeline(trained_model_dir).bundle["pipeline"].predict_proba(texts)
     compact = analyser.probabilities(texts)
     assert compact.shape == reference.shape
     assert np.max(np.abs(compact - reference)) <= 1e-9
@@ -39,7 +39,7 @@ def test_a_vectorizer_without_sublinear_tf_is_refused(analyser: Analyser):
     """The serving form computes 1 + log(count) only; another tf must not load and mis-score."""
     import pytest
 
-    from training.compact import CompactLinearModel
+    from triage.compact import CompactLinearModel
 
     params, arrays = analyser.model.to_data()
     with pytest.raises(ValueError, match="sublinear tf"):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from training import artifact
+from training.artifact import save_model
 from training.corpus import load_split
 from training.evaluate import check_gates, evaluate, main
 from training.train import fit_bundle, subsample
@@ -25,7 +25,7 @@ def weak_model_dir(knowledge, tmp_path_factory) -> Path:
         "oos_threshold": bundle["oos_threshold"],
         "training": {"examples": len(train)},
     }
-    return artifact.save(bundle, tmp_path_factory.mktemp("weak"), meta)
+    return save_model(bundle, tmp_path_factory.mktemp("weak"), meta)
 
 
 @pytest.mark.slow

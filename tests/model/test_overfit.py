@@ -6,10 +6,11 @@ from pathlib import Path
 
 import numpy as np
 
-from service.triage import Analyser
-from training import artifact
+from training.artifact import load_pipeline, save_model
 from training.corpus import Example
 from training.train import fit_bundle
+from triage import artifact
+from triage.analyser import Analyser
 
 TINY = {
     "caffeine": [
@@ -98,13 +99,13 @@ def test_overfit_save_load_round_trip(knowledge, tmp_path: Path):
     assert np.mean([p == ex.label for p, ex in zip(predicted, examples, strict=True)]) >= 0.9
 
     meta = {"labels": labels, "oos_threshold": bundle["oos_threshold"]}
-    saved = artifact.save(bundle, tmp_path, meta)
-    loaded = artifact.load(saved)
+    saved = save_model(bundle, tmp_path, meta)
+    loaded = load_pipeline(saved)
     after = loaded.bundle["pipeline"].predict_proba(texts)
     np.testing.assert_array_equal(before, after)
     analyser = Analyser.from_serving(artifact.load_serving(saved))
     assert np.max(np.abs(analyser.probabilities(texts) - before)) <= 1e-9
-    assert analyser.analyse("six coffees and my lip twitches")["causes"][0]["id"] == "caffeine"
+    assert analyser.analyse("six coffees and my lip twitches").causes[0].id == "caffeine"
 
 
 def test_training_is_deterministic(knowledge):

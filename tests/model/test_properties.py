@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.triage import Analyser
 from training.corpus import load_split
+from triage.analyser import Analyser
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -56,17 +56,17 @@ texts = st.one_of(
 @given(text=texts)
 def test_any_text_gives_a_sane_answer(analyser: Analyser, text: str):
     answer = analyser.analyse(text, top_k=11)
-    confidences = [c["confidence"] for c in answer["causes"]]
+    confidences = [c.confidence for c in answer.causes]
     assert all(0.0 <= c <= 1.0 for c in confidences)
     assert confidences == sorted(confidences, reverse=True)
     assert sum(confidences) <= 1.0 + 1e-6
-    for cause in answer["causes"]:
-        assert all(piece and piece in text for piece in cause["evidence"])
-    for flag in answer["red_flags"]:
-        assert flag["text"] in text
-    assert answer["referral"]["level"] in LEVELS
-    if answer["duration_days"] is not None:
-        assert answer["duration_days"] >= 0
+    for cause in answer.causes:
+        assert all(piece and piece in text for piece in cause.evidence)
+    for flag in answer.red_flags:
+        assert flag.text in text
+    assert answer.referral.level in LEVELS
+    if answer.duration_days is not None:
+        assert answer.duration_days >= 0
 
 
 def test_hostile_inputs_never_hang(analyser: Analyser):

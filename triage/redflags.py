@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from training.knowledge import RedFlag
-from training.text import SENTENCE_ENDS, Analysis, TextAnalyzer
+from triage.knowledge import RedFlag
+from triage.text import SENTENCE_ENDS, Analysis, TextAnalyzer
 
 NEGATION_WORDS = {"not", "no", "never", "none", "nothing", "cannot"}
 

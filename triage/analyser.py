@@ -1,7 +1,7 @@
 """The analyser: one object that turns a text into the contract's answer.
 
 It joins the trained model (text processing, features and calibrated classifier in their serving
-form, ``training.compact``, and the out-of-scope threshold) with the rule layer (red flags,
+form, ``triage.compact``, and the out-of-scope threshold) with the rule layer (red flags,
 timeline, referral policy). The service, ``make evaluate`` and the tests all call
 ``Analyser.analyse``, so what is measured is what is served.
 """
@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Any
 
 import numpy as np
 
-from service.redflags import RedFlagMatcher
-from service.referral import decide
-from service.timeline import TimelineReader
-from training.artifact import ServingModel
-from training.compact import CompactLinearModel
-from training.knowledge import OUT_OF_SCOPE, Knowledge
-from training.text import Analysis, TextAnalyzer
+from triage.answer import Answer, CauseScore, ReferralAdvice
+from triage.artifact import ServingModel
+from triage.compact import CompactLinearModel
+from triage.knowledge import OUT_OF_SCOPE, Knowledge
+from triage.redflags import RedFlagMatcher
+from triage.referral import decide
+from triage.text import Analysis, TextAnalyzer
+from triage.timeline import TimelineReader
 
 MAX_EVIDENCE = 4
 EVIDENCE_MIN_SHARE = 0.2  # a word is evidence when it pushes at least this share of the strongest
@@ -40,13 +40,6 @@ class Analyser:
         self.labels = self.model.labels
         self.oos_index = self.labels.index(OUT_OF_SCOPE)
         self.causes = {c.id: c for c in knowledge.causes}
-
-    @classmethod
-    def from_bundle(cls, bundle: dict[str, Any], version: str) -> Analyser:
-        """From a freshly fitted bundle (tests, evaluation of unsaved models)."""
-        knowledge = Knowledge.model_validate(bundle["knowledge"])
-        model = CompactLinearModel.from_pipeline(bundle["pipeline"])
-        return cls(model, knowledge, float(bundle["oos_threshold"]), version)
 
     @classmethod
     def from_serving(cls, serving: ServingModel) -> Analyser:
@@ -95,24 +88,24 @@ class Analyser:
         return [analysis.span_text(start, end) for _, start, end in spans]
 
     # -- whole answer ---------------------------------------------------------------------------
-    def analyse(self, text: str, top_k: int = 3, today: date | None = None) -> dict[str, Any]:
+    def analyse(self, text: str, top_k: int = 3, today: date | None = None) -> Answer:
         # not analyse_many([text]): nlp.pipe costs more set-up than one text's tokenizing
         return self._answer(self.processor.analyse(text), top_k, today)
 
     def analyse_many(
         self, texts: list[str], top_k: int = 3, today: date | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[Answer]:
         analyses = self.processor.analyse_many(texts)
         return [self._answer(analysis, top_k, today) for analysis in analyses]
 
-    def _answer(self, analysis: Analysis, top_k: int, today: date | None) -> dict[str, Any]:
+    def _answer(self, analysis: Analysis, top_k: int, today: date | None) -> Answer:
         encoded = self.model.encode(analysis)
         proba = self.model.proba(encoded)
         in_scope_prob = 1.0 - float(proba[self.oos_index])
         in_scope = in_scope_prob >= self.oos_threshold
         flags = self.flags.find(analysis)
         timeline = self.timeline.read(analysis, today)
-        causes: list[dict[str, Any]] = []
+        causes: list[CauseScore] = []
         top_cause = None
         if in_scope:
             order = [i for i in np.argsort(-proba, kind="stable") if i != self.oos_index][:top_k]
@@ -122,32 +115,25 @@ class Analyser:
             for i, row in zip(order, scores, strict=True):
                 cause = self.causes[self.labels[i]]
                 causes.append(
-                    {
-                        "id": cause.id,
-                        "name": cause.name,
+                    CauseScore(
+                        id=cause.id,
+                        name=cause.name,
                         # rounded down, so the listed confidences never sum above 1
-                        "confidence": math.floor(float(proba[i]) * 10_000) / 10_000,
-                        "evidence": self.evidence(analysis, row, candidates),
-                    }
+                        confidence=math.floor(float(proba[i]) * 10_000) / 10_000,
+                        evidence=tuple(self.evidence(analysis, row, candidates)),
+                    )
                 )
-            top_cause = self.causes[causes[0]["id"]]
+            top_cause = self.causes[causes[0].id]
         decision = decide(self.knowledge.referral, top_cause, flags, timeline)
         referral = self.knowledge.referral
-        return {
-            "in_scope": in_scope,
-            "causes": causes,
-            "referral": {
-                "level": decision.level,
-                "advice": decision.advice,
-                "reasons": decision.reasons,
-            },
-            "red_flags": [
-                {"id": f.id, "name": f.name, "level": f.level, "text": f.text}
-                for f in decision.active_flags
-            ],
-            "duration_days": timeline.duration_days,
-            "onset": timeline.onset,
-            "message": None if in_scope else referral.out_of_scope_message,
-            "model_version": self.version,
-            "disclaimer": referral.disclaimer,
-        }
+        return Answer(
+            in_scope=in_scope,
+            causes=tuple(causes),
+            referral=ReferralAdvice(decision.level, decision.advice, tuple(decision.reasons)),
+            red_flags=tuple(decision.active_flags),
+            duration_days=timeline.duration_days,
+            onset=timeline.onset,
+            message=None if in_scope else referral.out_of_scope_message,
+            model_version=self.version,
+            disclaimer=referral.disclaimer,
+        )

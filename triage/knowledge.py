@@ -21,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 
+from triage.text import ScopeLexicon
+
 Level = Literal["self_care", "see_doctor", "urgent", "emergency"]
 LEVELS: tuple[Level, ...] = ("self_care", "see_doctor", "urgent", "emergency")
 OUT_OF_SCOPE = "out_of_scope"
@@ -196,3 +198,19 @@ def load_knowledge(corpus_dir: Path) -> Knowledge:
         return Knowledge(**parts)
     except ValidationError as exc:
         raise ValueError(f"{corpus_dir / 'causes.yaml'}: invalid: {exc}") from exc
+
+
+def scope_lexicon(lexicon: Lexicon) -> ScopeLexicon:
+    """The lists of the lexicon that text processing needs, in the hashable form estimators hold."""
+    neg = lexicon.negation
+    return ScopeLexicon(
+        triggers=tuple(neg.triggers),
+        pseudo=tuple(neg.pseudo),
+        hypothetical=tuple(neg.hypothetical),
+        historical_post=tuple(neg.historical_post),
+        idioms=tuple(neg.idioms),
+        historical_sentence=tuple(neg.historical_sentence),
+        terminators=tuple(neg.terminators),
+        scope_window=neg.scope_window,
+        spelling=tuple(sorted(lexicon.spelling.items())),
+    )

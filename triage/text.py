@@ -47,7 +47,7 @@ def drop_negated(rendered: str) -> str:
     """Character n-grams must not see denied words, or "no cold sores" would still vote herpes.
 
     The preprocessor of the character vectorizer; here, beside the rendering it undoes, because the
-    serving form (``training.compact``) applies it too, without scikit-learn.
+    serving form (``triage.compact``) applies it too, without scikit-learn.
     """
     return " ".join(w for w in rendered.split(" ") if not w.startswith(NEG_PREFIX) and w != NUMBER)
 

@@ -14,8 +14,8 @@ from datetime import date
 
 from spacy.matcher import PhraseMatcher
 
-from training.knowledge import Lexicon
-from training.text import Analysis, TextAnalyzer
+from triage.knowledge import Lexicon
+from triage.text import Analysis, TextAnalyzer
 
 _BEFORE = r"for|since|past|last|over|about|almost|nearly|around|than|been|already|like|least|within"
 # where the words that an "ago" may date begin: not at a comma ("a seizure as a teen, 20 years ago")

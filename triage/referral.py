@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from service.redflags import FlagHit
-from service.timeline import Timeline
-from training.knowledge import LEVELS, Cause, Referral
+from triage.knowledge import LEVELS, Cause, Referral
+from triage.redflags import FlagHit
+from triage.timeline import Timeline
 
 RANK = {level: rank for rank, level in enumerate(LEVELS)}
 

@@ -12,13 +12,13 @@ asserts both give the same probabilities to 1e-9 over the whole corpus.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
-from training.text import Analysis, ScopeLexicon, drop_negated
+from triage.text import Analysis, ScopeLexicon, drop_negated
 
 CACHE_SIZE = 50_000  # distinct tokens whose features are remembered
 _SPACES = re.compile(r"\s\s+")
@@ -85,44 +85,7 @@ class CompactLinearModel:
         self.n_features = len(idf)
         self._token_cache: dict[str, np.ndarray] = {}
 
-    # -- derived from the pipeline, saved, loaded ------------------------------------------------
-    @classmethod
-    def from_pipeline(cls, pipeline: Any) -> CompactLinearModel:
-        """Read the fitted pipeline of ``training.classifier.make_pipeline``; refuse any other."""
-        processor = pipeline.named_steps["text"]
-        features = pipeline.named_steps["features"]
-        words = features.transformer_list[0][1]
-        chars = features.transformer_list[1][1]
-        if features.transformer_weights:
-            raise ValueError("transformer weights are not supported by the compact model")
-        if words.token_pattern != r"[^ ]+" or words.ngram_range != (1, 2) or words.lowercase:
-            raise ValueError("the compact model expects the word vectorizer of make_vectorizer()")
-        if chars.analyzer != "char_wb" or chars.norm != "l2" or words.norm != "l2":
-            raise ValueError("the compact model expects char_wb n-grams and l2 norms")
-        if chars.lowercase or chars.preprocessor is not drop_negated:
-            raise ValueError("the compact model expects the char preprocessor drop_negated")
-        clf = pipeline.named_steps["clf"]
-        calibrated = clf.calibrated_classifiers_[0]
-        if len(clf.calibrated_classifiers_) != 1 or calibrated.method != "temperature":
-            raise ValueError("the compact model needs one temperature-calibrated classifier")
-        base = calibrated.estimator
-        params = {
-            "labels": [str(c) for c in clf.classes_],
-            "word_vocabulary": {k: int(v) for k, v in words.vocabulary_.items()},
-            "char_vocabulary": {k: int(v) for k, v in chars.vocabulary_.items()},
-            "char_ngram_range": list(chars.ngram_range),
-            "word_sublinear_tf": bool(words.sublinear_tf),
-            "char_sublinear_tf": bool(chars.sublinear_tf),
-            "beta": float(calibrated.calibrators[0].beta_),
-            "scope": asdict(processor.lexicon or ScopeLexicon()),
-        }
-        return cls(
-            params,
-            idf=np.concatenate([words.idf_, chars.idf_]),
-            weights=np.asarray(base.coef_, dtype=np.float64).T,
-            intercept=np.asarray(base.intercept_, dtype=np.float64),
-        )
-
+    # -- saved and loaded ------------------------------------------------------------------
     def to_data(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         """JSON-ready parameters and named arrays: what ``training.artifact`` writes."""
         arrays = {"idf": self.idf, "weights": self.weights, "intercept": self.intercept}

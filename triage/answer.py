@@ -1,0 +1,74 @@
+"""The analyser's answer as typed, frozen objects.
+
+Evaluation, metrics and the CLI read attributes; the answer becomes the API's JSON once, at the
+edge, through ``Answer.to_dict`` (whose keys are the contract's, listed here and nowhere else).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from triage.redflags import FlagHit
+
+
+@dataclass(frozen=True, slots=True)
+class CauseScore:
+    id: str
+    name: str
+    confidence: float  # calibrated, rounded down to 4 places so a list never sums above 1
+    evidence: tuple[str, ...]  # exact substrings of the input
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralAdvice:
+    level: str | None  # None only when out of scope with no red flag
+    advice: str | None
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    in_scope: bool
+    causes: tuple[CauseScore, ...]
+    referral: ReferralAdvice
+    red_flags: tuple[FlagHit, ...]
+    duration_days: float | None
+    onset: str | None
+    message: str | None
+    model_version: str
+    disclaimer: str
+
+    @property
+    def top_cause(self) -> str | None:
+        return self.causes[0].id if self.causes else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of the HTTP API (written out: ``dataclasses.asdict`` deep-copies)."""
+        referral = self.referral
+        return {
+            "in_scope": self.in_scope,
+            "causes": [
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "confidence": c.confidence,
+                    "evidence": list(c.evidence),
+                }
+                for c in self.causes
+            ],
+            "referral": {
+                "level": referral.level,
+                "advice": referral.advice,
+                "reasons": list(referral.reasons),
+            },
+            "red_flags": [
+                {"id": f.id, "name": f.name, "level": f.level, "text": f.text}
+                for f in self.red_flags
+            ],
+            "duration_days": self.duration_days,
+            "onset": self.onset,
+            "message": self.message,
+            "model_version": self.model_version,
+            "disclaimer": self.disclaimer,
+        }
