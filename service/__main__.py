@@ -10,6 +10,7 @@ from pathlib import Path
 from service.settings import Settings
 from triage.answer import Answer
 from triage.artifact import ModelIntegrityError
+from triage.limits import MAX_BATCH
 
 LEVEL_MARK = {
     "self_care": "SELF CARE",
@@ -59,7 +60,7 @@ def score_file(analyser, source: Path, target: Path, top_k: int) -> int:
     else:
         with source.open(encoding="utf-8") as handle:
             texts = [json.loads(line)["text"] for line in handle if line.strip()]
-    chunk = 256
+    chunk = MAX_BATCH
     with target.open("w", encoding="utf-8") as out:
         for start in range(0, len(texts), chunk):
             for answer in analyser.analyse_many(texts[start : start + chunk], top_k=top_k):

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from service.deps import get_analyser, get_settings
@@ -21,6 +21,7 @@ from service.schemas import (
 )
 from service.settings import Settings
 from triage.analyser import Analyser
+from triage.limits import MAX_TEXT_CHARS
 
 STATIC = Path(__file__).parent / "static"
 ERRORS = {
@@ -39,7 +40,7 @@ async def predict(body: PredictRequest, analyser: AnalyserDep, request: Request)
     """Likely causes, calibrated confidence, evidence and referral advice for one description.
 
     ``async`` on purpose: one analysis is a fraction of a millisecond of CPU work, cheaper to run
-    on the event loop than to hand to a thread (the batch route, up to 256 texts, uses threads).
+    on the event loop than to hand to a thread (the batch route, up to ``MAX_BATCH`` texts, uses threads).
     """
     settings = request.app.state.settings  # not a dependency: each one adds to every request
     answer = analyser.analyse(body.text, top_k=body.top_k or settings.default_top_k)
@@ -51,7 +52,7 @@ async def predict(body: PredictRequest, analyser: AnalyserDep, request: Request)
 def predict_batch(
     body: BatchRequest, analyser: AnalyserDep, settings: SettingsDep, request: Request
 ) -> dict:
-    """The same answer for up to 256 texts, in order (in a worker thread: a full batch takes
+    """The same answer for up to ``MAX_BATCH`` texts, in order (in a worker thread: a full batch takes
     tens of milliseconds and must not hold the event loop)."""
     answers = analyser.analyse_many(body.texts, top_k=body.top_k or settings.default_top_k)
     for answer in answers:
@@ -84,6 +85,14 @@ async def metrics(request: Request) -> PlainTextResponse:
     return PlainTextResponse(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 
+# the page states the text limit; it is filled in from the one constant the API enforces
+PAGE = (
+    (STATIC / "index.html")
+    .read_text(encoding="utf-8")
+    .replace("{{max_text_chars}}", str(MAX_TEXT_CHARS))
+)
+
+
 @router.get("/", include_in_schema=False)
-async def page() -> FileResponse:
-    return FileResponse(STATIC / "index.html", media_type="text/html")
+async def page() -> HTMLResponse:
+    return HTMLResponse(PAGE)

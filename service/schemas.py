@@ -7,16 +7,16 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-MAX_TEXT_CHARS = 5000
+from triage.knowledge import Level
+from triage.limits import MAX_BATCH, MAX_TEXT_CHARS, MAX_TOP_K
+
 # A character that is not white space, spelled out so that Python and the ECMAScript regexes of
 # JSON Schema agree on it (their \s differ on U+001C-001F, U+0085 and U+FEFF).
 _VISIBLE = re.compile(
     "[^\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
-MAX_BATCH = 256
-
-LevelName = Literal["self_care", "see_doctor", "urgent", "emergency"]
+LevelName = Level
 
 
 def _meaningful(text: str) -> str:
@@ -40,14 +40,16 @@ class PredictRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: Text = Field(description="what is happening, in the person's own words")
-    top_k: int | None = Field(default=None, ge=1, le=11, description="how many causes (default 3)")
+    top_k: int | None = Field(
+        default=None, ge=1, le=MAX_TOP_K, description="how many causes (default 3)"
+    )
 
 
 class BatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     texts: list[Text] = Field(min_length=1, max_length=MAX_BATCH)
-    top_k: int | None = Field(default=None, ge=1, le=11)
+    top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K)
 
 
 class CauseScore(BaseModel):

@@ -28,12 +28,18 @@ class KeywordClassifier(ClassifierMixin, BaseEstimator):
     It learns nothing from the examples: it shows what the causes file alone can do.
     """
 
-    def __init__(self, causes: Sequence[Cause] = (), smoothing: float = 0.1) -> None:
+    def __init__(
+        self,
+        causes: Sequence[Cause] = (),
+        lexicon: ScopeLexicon | None = None,
+        smoothing: float = 0.1,
+    ) -> None:
         self.causes = causes
+        self.lexicon = lexicon
         self.smoothing = smoothing
 
     def fit(self, X: Sequence[str], y: Sequence[str]) -> KeywordClassifier:
-        self.analyzer_ = TextAnalyzer(ScopeLexicon())
+        self.analyzer_ = TextAnalyzer(self.lexicon or ScopeLexicon())
         self.classes_ = np.array(sorted(set(y)))
         self.keywords_ = {
             c.id: {self.analyzer_.lemma_of(w) for s in c.symptoms for w in s.lower().split()}

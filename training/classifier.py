@@ -13,9 +13,12 @@ from training.features import SpacyTextProcessor, make_vectorizer
 from triage.text import ScopeLexicon
 
 SEED = 0
+CV_FOLDS = 5  # calibration, out-of-fold thresholds and the model comparison all use these
 
 
-def make_pipeline(lexicon: ScopeLexicon, C: float = 20.0, calibration_folds: int = 5) -> Pipeline:
+def make_pipeline(
+    lexicon: ScopeLexicon, C: float = 20.0, calibration_folds: int = CV_FOLDS
+) -> Pipeline:
     """Temperature scaling keeps the model linear (softmax(z / T)), so per-word evidence stays exact
     and probabilities are calibrated on out-of-fold predictions of the training split."""
     base = LogisticRegression(C=C, max_iter=5000, random_state=SEED)

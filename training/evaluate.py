@@ -23,7 +23,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from training import plots
 from training.baselines import KeywordClassifier, SpacyTextCat, calibrated_svm, naive_bayes
-from training.classifier import SEED, make_pipeline
+from training.classifier import CV_FOLDS, SEED, make_pipeline
 from training.corpus import load_split
 from training.metrics import classification_scores, scope_decisions
 from training.report import write_model_card, write_report
@@ -34,7 +34,6 @@ from triage.knowledge import scope_lexicon
 
 GATES = Path(__file__).with_name("gates.yaml")
 OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
-CV_FOLDS = 5
 
 
 def lookup(metrics: dict, path: str) -> float:
@@ -60,7 +59,9 @@ def candidates(analyser: Analyser) -> dict[str, Any]:
     lexicon = scope_lexicon(analyser.knowledge.lexicon)
     return {
         "calibrated logistic regression (chosen)": lambda: make_pipeline(lexicon),
-        "keyword baseline": lambda: KeywordClassifier(analyser.knowledge.causes),
+        "keyword baseline": lambda: KeywordClassifier(
+            analyser.knowledge.causes, analyser.model.scope_lexicon
+        ),
         "multinomial naive Bayes": lambda: naive_bayes(lexicon),
         "calibrated linear SVM": lambda: calibrated_svm(lexicon),
         "spaCy textcat (BOW)": lambda: SpacyTextCat(),

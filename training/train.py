@@ -16,13 +16,11 @@ from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from training.artifact import save_model
-from training.classifier import SEED, choose_scope_threshold, make_pipeline
+from training.classifier import CV_FOLDS, SEED, choose_scope_threshold, make_pipeline
 from training.corpus import Example, corpus_checksums, load_split
 from training.metrics import classification_scores
 from triage import artifact
 from triage.knowledge import OUT_OF_SCOPE, Knowledge, load_knowledge, scope_lexicon
-
-CV_FOLDS = 5
 
 
 def subsample(examples: list[Example], fraction: float) -> list[Example]:

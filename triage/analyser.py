@@ -35,7 +35,9 @@ class Analyser:
         self.knowledge = knowledge
         self.oos_threshold = oos_threshold
         self.version = version
-        self.flags = RedFlagMatcher(knowledge.red_flags, self.processor)
+        self.flags = RedFlagMatcher(
+            knowledge.red_flags, self.processor, knowledge.lexicon.negation.in_pattern
+        )
         self.timeline = TimelineReader(knowledge.lexicon, self.processor)
         self.labels = self.model.labels
         self.oos_index = self.labels.index(OUT_OF_SCOPE)

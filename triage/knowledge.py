@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 from pydantic import (
@@ -24,7 +24,7 @@ from pydantic import (
 from triage.text import ScopeLexicon
 
 Level = Literal["self_care", "see_doctor", "urgent", "emergency"]
-LEVELS: tuple[Level, ...] = ("self_care", "see_doctor", "urgent", "emergency")
+LEVELS: tuple[Level, ...] = get_args(Level)  # lowest to highest
 OUT_OF_SCOPE = "out_of_scope"
 CAUSE_IDS: tuple[str, ...] = (
     "caffeine",
@@ -88,6 +88,7 @@ class Rules(_Strict):
     # "keeps coming back over weeks": a stated duration shorter than this ("on and off since
     # yesterday") is not that
     recurring_min_days: float = Field(gt=0)
+    slow_onset_level: Level
 
 
 class Referral(_Strict):
@@ -114,6 +115,7 @@ class Referral(_Strict):
 
 class Negation(_Strict):
     scope_window: int = Field(ge=1, le=30)
+    in_pattern: list[str] = []  # words that make a red-flag pattern a negative finding
     triggers: list[str]
     pseudo: list[str]
     hypothetical: list[str]
@@ -138,6 +140,9 @@ class DurationLexicon(_Strict):
     # "quit smoking 3 days ago": a time that dates another event, not the symptom
     events: list[str] = []
     event_ties: list[str] = []  # "ever since": the symptom's time is the event's after all
+    before: list[str] = Field(min_length=1)  # "for 3 weeks": words that make a number a duration
+    after: list[str] = Field(min_length=1)  # "2 days ago"
+    clause_breaks: list[str] = Field(min_length=1)  # where the words an "ago" dates begin
 
 
 class Lexicon(_Strict):
@@ -146,6 +151,7 @@ class Lexicon(_Strict):
     recurring: list[str]
     duration: DurationLexicon
     spelling: dict[str, str] = {}  # common misspellings and the word meant: "sezure" -> "seizure"
+    lemma_overrides: dict[str, str] = {}  # where the lookup table is wrong here: "left" -> "left"
 
 
 class Knowledge(_Strict):
@@ -213,4 +219,5 @@ def scope_lexicon(lexicon: Lexicon) -> ScopeLexicon:
         terminators=tuple(neg.terminators),
         scope_window=neg.scope_window,
         spelling=tuple(sorted(lexicon.spelling.items())),
+        lemma_overrides=tuple(sorted(lexicon.lemma_overrides.items())),
     )

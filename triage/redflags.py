@@ -6,12 +6,11 @@ it is a stroke" do not raise the level, while "no pain but my arm is weak" still
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from triage.knowledge import RedFlag
 from triage.text import SENTENCE_ENDS, Analysis, TextAnalyzer
-
-NEGATION_WORDS = {"not", "no", "never", "none", "nothing", "cannot"}
 
 
 @dataclass(frozen=True)
@@ -119,8 +118,13 @@ class RedFlagMatcher:
     without changing any result.
     """
 
-    def __init__(self, flags: list[RedFlag], analyzer: TextAnalyzer) -> None:
+    def __init__(
+        self, flags: list[RedFlag], analyzer: TextAnalyzer, negation_words: Iterable[str]
+    ) -> None:
+        """``negation_words``: words that make a pattern itself a negative finding ("can not
+        swallow"), so that inside it they are the finding and no denial."""
         self.flags = {flag.id: flag for flag in flags}
+        negation_words = frozenset(negation_words)
         # (flag id, pattern, whether the pattern itself says "can't", "not", ..., required slots)
         self.patterns: list[tuple[str, TokenPattern, bool, frozenset[int]]] = []
         slot_ids: dict[tuple[bool, frozenset[str]], int] = {}
@@ -133,7 +137,7 @@ class RedFlagMatcher:
                     if s.low == 1
                 )
                 negative = any(
-                    alt.lstrip("=") in NEGATION_WORDS
+                    alt.lstrip("=") in negation_words
                     for s in pattern.split()
                     for alt in s.rstrip("?").split("|")
                 )

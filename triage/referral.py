@@ -39,7 +39,7 @@ def decide(
         )
     if held_back:
         reason = policy.reasons["slow_onset"].format(text=timeline.onset_text)
-        candidates.append(("see_doctor", reason))
+        candidates.append((policy.rules.slow_onset_level, reason))
     if top_cause is not None:
         words = policy.level_words[top_cause.default_level]
         candidates.append(

@@ -25,8 +25,6 @@ NUMBER = "<num>"
 # runs of emoji or punctuation thousands of characters long. No word is this long, so such a run is
 # tokenized as a placeholder of the same length: offsets into the input stay exact.
 LONG_RUN = re.compile(r"\S{60,}")
-# The lookup table is a plain word list, so a few forms it gets wrong for this domain are fixed here:
-# "left" is a side of the face here, not the past of "leave".
 # distinct (word, norm) pairs whose lemma and flags are remembered
 LEXEME_CACHE_SIZE = 100_000
 # the phrase lists of ``ScopeLexicon``, each a match key of the scope PhraseMatcher
@@ -40,7 +38,6 @@ SCOPE_KINDS = (
     "idioms",
 )
 SENTENCE_ENDS = frozenset(".!?;")
-LEMMA_OVERRIDES = {"left": "left", "lips": "lip", "fits": "fit", "meds": "med", "palsy": "palsy"}
 
 
 def drop_negated(rendered: str) -> str:
@@ -57,15 +54,17 @@ class ScopeLexicon:
     """The word lists of ``corpus/lexicon.yaml`` that text processing needs: scope triggers and
     spelling fixes (kept as tuples so estimators can hold them)."""
 
-    triggers: tuple[str, ...] = ("no", "not", "never", "without")
-    pseudo: tuple[str, ...] = ("can not", "no longer")
-    hypothetical: tuple[str, ...] = ("what if", "if", "worried")
-    historical_post: tuple[str, ...] = ("years ago",)
-    terminators: tuple[str, ...] = ("but", "and")
+    triggers: tuple[str, ...] = ()
+    pseudo: tuple[str, ...] = ()
+    hypothetical: tuple[str, ...] = ()
+    historical_post: tuple[str, ...] = ()
+    terminators: tuple[str, ...] = ()
     idioms: tuple[str, ...] = ()
     historical_sentence: tuple[str, ...] = ()
     scope_window: int = 8
     spelling: tuple[tuple[str, str], ...] = ()  # (misspelling, word meant)
+    # (word, lemma) where the lookup table is wrong for this domain
+    lemma_overrides: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -108,6 +107,7 @@ class TextAnalyzer:
         self.lemma_table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
         self._lexeme_cache: dict[tuple[int, int], tuple] = {}
         self.spelling = {wrong: meant for wrong, meant in lexicon.spelling}
+        self.lemma_overrides = dict(lexicon.lemma_overrides)
         # phrases match on lemmas ("worried" = "worry"); "=turn into" matches the exact words, so
         # "could turn into" is a fear while "turned into" is a fact
         self.scope_matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
@@ -122,8 +122,8 @@ class TextAnalyzer:
     def lemma_of(self, norm: str) -> str:
         """The lemma a word is known by, after fixing a common misspelling ("swollow")."""
         norm = self.spelling.get(norm, norm)
-        if norm in LEMMA_OVERRIDES:
-            return LEMMA_OVERRIDES[norm]
+        if norm in self.lemma_overrides:
+            return self.lemma_overrides[norm]
         return self.lemma_table.get(norm, norm)
 
     @staticmethod

@@ -17,11 +17,6 @@ from spacy.matcher import PhraseMatcher
 from triage.knowledge import Lexicon
 from triage.text import Analysis, TextAnalyzer
 
-_BEFORE = r"for|since|past|last|over|about|almost|nearly|around|than|been|already|like|least|within"
-# where the words that an "ago" may date begin: not at a comma ("a seizure as a teen, 20 years ago")
-_CLAUSE_MARKS = (".", ";", "!", "?", " and ", " but ")
-_AFTER = r"ago|now|straight|running|in a row|already|long|or so|or more|on and off|and counting"
-
 
 @dataclass(frozen=True)
 class Timeline:
@@ -51,10 +46,13 @@ class TimelineReader:
         number_words = "|".join(re.escape(w) for w in sorted(self.numbers, key=len, reverse=True))
         unit_words = "|".join(re.escape(w) for w in sorted(self.units, key=len, reverse=True))
         number = rf"\d+(?:\.\d+)?|{number_words}"
+        before = "|".join(re.escape(w) for w in durations.before)
+        after = "|".join(re.escape(w) for w in durations.after)
+        self.clause_breaks = tuple(durations.clause_breaks)
         self.duration_re = re.compile(
-            rf"(?:\b(?P<pre>{_BEFORE})\s+(?:the\s+)?(?:past\s+|last\s+)?)?"
+            rf"(?:\b(?P<pre>{before})\s+(?:the\s+)?(?:past\s+|last\s+)?)?"
             rf"\b(?P<num>{number})(?:\s*(?:-|to|or)\s*(?P<num2>{number}))?\s*\+?\s*"
-            rf"(?P<unit>{unit_words})s?\b(?P<post>\s+(?:{_AFTER})\b)?(?P<old>[\s-]+old)?"
+            rf"(?P<unit>{unit_words})s?\b(?P<post>\s+(?:{after})\b)?(?P<old>[\s-]+old)?"
         )
         # the duration pattern cannot match without a unit word: a cheap search first
         self.unit_re = re.compile(rf"(?:{unit_words})s?\b")
@@ -106,7 +104,7 @@ class TimelineReader:
 
     def _dates_event(self, lowered: str, start: int) -> bool:
         """Whether the clause before ``start`` names an event ("quit smoking 3 days ago")."""
-        clause_start = max(lowered.rfind(mark, 0, start) for mark in _CLAUSE_MARKS) + 1
+        clause_start = max(lowered.rfind(mark, 0, start) for mark in self.clause_breaks) + 1
         return self.event_re.search(lowered, clause_start, start) is not None
 
     def _clause(self, analysis: Analysis, start: int, end: int) -> tuple[int, int] | None:

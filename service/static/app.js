@@ -7,6 +7,8 @@ const LEVELS = {
   self_care: "Self care",
 };
 const $ = (id) => document.getElementById(id);
+// the limit the server filled into the page (one constant on the server side)
+const tooLong = () => "That text is too long. Please keep it under " + $("text").maxLength + " characters.";
 
 function showError(message) {
   $("error").textContent = message;
@@ -16,10 +18,10 @@ function showError(message) {
 
 function describeProblem(status, body) {
   if (status === 503) return "The service is not ready yet (no model is loaded). Please try again in a minute.";
-  if (status === 413) return "That text is too long. Please keep it under 5000 characters.";
+  if (status === 413) return tooLong();
   if (status === 422 && body && Array.isArray(body.detail) && body.detail.length) {
     const msg = body.detail[0].msg || "";
-    if (/at most|too long|5000/i.test(msg)) return "That text is too long. Please keep it under 5000 characters.";
+    if (/at most|too long/i.test(msg)) return tooLong();
     return "Please describe what is happening (the text cannot be empty).";
   }
   return "Something went wrong (" + status + "). Please try again.";

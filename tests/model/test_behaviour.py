@@ -7,66 +7,13 @@ import re
 
 import pytest
 
+from tests.rules import read_cases
 from triage.analyser import Analyser
 from triage.referral import RANK
 
-PLAIN = {
-    "caffeine": [
-        "my lip twitches after my fourth coffee of the day",
-        "drank two energy drinks and now my upper lip keeps jumping",
-        "lip flickers every time I have strong espresso",
-    ],
-    "smoking_withdrawal": [
-        "my top lip keeps jumping since I quit smoking",
-        "stopped vaping a week ago and my lip twitches",
-        "gave up cigarettes and now my mouth twitches",
-    ],
-    "electrolyte_imbalance": [
-        "lip twitching and leg cramps, doctor said my potassium is low",
-        "after a bad stomach bug with diarrhoea my lip keeps twitching",
-        "on water pills and my lip and calves twitch",
-    ],
-    "stress": [
-        "exam week, barely sleeping, and my lip keeps twitching",
-        "work stress is insane and my upper lip spasms",
-        "anxiety is bad lately and my lip quivers",
-    ],
-    "herpes": [
-        "my lip tingles and burns like before a cold sore",
-        "twitching then small blisters on my lower lip",
-        "I get cold sores and that spot on my lip is twitching again",
-    ],
-    "bells_palsy": [
-        "left side of my face feels numb and I can't close my eye",
-        "woke up and half my face won't move, drooling from one side",
-        "my smile is crooked on the right and my eye won't shut",
-    ],
-    "hypoparathyroidism": [
-        "tingling around my mouth and fingers after thyroid surgery",
-        "blood test showed low calcium and my lips twitch",
-        "pins and needles round my lips and cramps in my hands since my neck operation",
-    ],
-    "parkinsons": [
-        "my dad's lips and jaw tremble and he has become slow and stiff",
-        "my hand shakes at rest and my lip trembles, walking is shuffly",
-        "grandma's chin quivers, her voice got soft and her balance is bad",
-    ],
-    "als": [
-        "muscle twitches spreading everywhere and my arms got weaker over months",
-        "my speech is slowly getting slurred and swallowing harder over the past year",
-        "twitching in my tongue and legs, weakness getting worse for months",
-    ],
-    "hemifacial_spasm": [
-        "twitching started in my left eyelid and has spread to my cheek and mouth over months",
-        "one side of my face spasms, eye squeezes shut and mouth pulls, for a year",
-        "right eye and cheek twitch together all the time for months",
-    ],
-    "tourette": [
-        "I've had tics since I was a kid, lip pulling and throat clearing",
-        "my son blinks, sniffs and twitches his lip, he feels an urge first and can hold it a bit",
-        "vocal and motor tics since childhood, my lip jerks",
-    ],
-}
+PLAIN: dict[str, list[str]] = {}
+for _case in read_cases("cause_plain"):
+    PLAIN.setdefault(_case["cause"], []).append(_case["text"])
 
 
 @pytest.mark.parametrize(("cause", "text"), [(c, t) for c, texts in PLAIN.items() for t in texts])
@@ -78,33 +25,7 @@ def test_minimum_functionality_cause(analyser: Analyser, cause: str, text: str):
         assert piece in text
 
 
-LEVEL_CASES = [
-    ("my lip twitches after coffee", "self_care"),
-    ("my lip twitches since I quit smoking yesterday", "self_care"),
-    ("stressed at work and my lip twitches", "self_care"),
-    ("my lip has twitched for two weeks after coffee", "see_doctor"),
-    ("lip twitch from coffee that keeps coming back every few days", "see_doctor"),
-    # "on and off" within a day or two is not "coming back over weeks"
-    ("had 5 coffees, lip twitching on and off since yesterday", "self_care"),
-    ("lip twitching on and off for three weeks, I drink a lot of coffee", "see_doctor"),
-    ("cold sore tingling on my lip", "see_doctor"),
-    ("my face droops on one side since this morning", "urgent"),
-    ("I can't close my right eye and my face feels numb on that side", "urgent"),
-    ("my face is drooping and I can't lift my left arm", "emergency"),
-    ("my lip twitches and my words come out wrong", "emergency"),
-    ("lip twitching and then I had a seizure", "emergency"),
-    ("lip twitching and chest pain", "emergency"),
-    ("my lip twitches and I fainted", "emergency"),
-    ("my throat feels tight and my lip is twitching", "emergency"),
-    ("the worst headache of my life and my face twitches", "emergency"),
-    ("my chest hurts and my left arm is numb", "emergency"),
-    ("how do I file my taxes", None),
-    ("my speech got slurred slowly over months and my muscles twitch", "see_doctor"),
-    ("swallowing has become harder over the past year and muscles twitch", "see_doctor"),
-    ("lip twitch after coffee, no chest pain, I can still raise both arms", "self_care"),
-    ("my face is not drooping, my lip just twitches after espresso", "self_care"),
-    ("what if my lip twitching turns into a stroke? I drink lots of coffee", "self_care"),
-]
+LEVEL_CASES = [(c["text"], c["level"]) for c in read_cases("referral_levels")]
 
 
 @pytest.mark.parametrize(("text", "level"), LEVEL_CASES)
