@@ -13,24 +13,37 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from triage.knowledge import CAUSE_IDS, LEVELS, OUT_OF_SCOPE
+from triage.limits import MAX_TEXT_CHARS
 
 LABELS: tuple[str, ...] = (*CAUSE_IDS, OUT_OF_SCOPE)
-MAX_TEXT_CHARS = 5000
+# How alarming a triage case is, for the warning-sign measures: a batch written for the detector
+# states only this (and its signs), not the full referral level.
+ALARMS = ("emergency", "urgent", "none")
 
 
 @dataclass(frozen=True)
 class Example:
     text: str
-    label: str
+    label: str | None  # the cause; None in a triage batch written for the warning signs only
     level: str | None = None  # only triage cases carry an expected referral level (None: no level)
-    source: str = ""
+    source: str = ""  # file:line
+    alarm: str | None = None  # triage cases: "emergency", "urgent" or "none"
+    signs: tuple[str, ...] = ()  # triage cases of sign batches: the warning signs present
+    has_level: bool = False  # whether the case states a full referral level
+
+    @property
+    def group(self) -> str:
+        """The batch a case was written in (one writer and brief): its file's name."""
+        return Path(self.source.rsplit(":", 1)[0]).stem
 
 
 class CorpusError(ValueError):
     """A corpus file breaks a rule; the message names the file and line."""
 
 
-def _check_line(path: Path, number: int, raw: str, seen: set[str], triage: bool) -> Example:
+def _check_line(
+    path: Path, number: int, raw: str, seen: set[str], triage: bool, signs: frozenset[str]
+) -> Example:
     where = f"{path}:{number}"
     try:
         obj = json.loads(raw)
@@ -38,25 +51,41 @@ def _check_line(path: Path, number: int, raw: str, seen: set[str], triage: bool)
         raise CorpusError(f"{where}: not valid JSON: {exc.msg}") from exc
     if not isinstance(obj, dict):
         raise CorpusError(f"{where}: expected a JSON object")
-    allowed = {"text", "label", "level"} if triage else {"text", "label"}
+    # a triage case states a cause and a full level, or (a sign batch) an alarm and its signs
+    sign_case = triage and "alarm" in obj
+    if sign_case:
+        allowed = {"text", "alarm", "signs"}
+    else:
+        allowed = {"text", "label", "level"} if triage else {"text", "label"}
     if extra := set(obj) - allowed:
         raise CorpusError(f"{where}: unexpected keys {sorted(extra)}")
-    text, label = obj.get("text"), obj.get("label")
+    text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise CorpusError(f"{where}: empty or missing text")
     if len(text) > MAX_TEXT_CHARS:
         raise CorpusError(f"{where}: text longer than {MAX_TEXT_CHARS} characters")
-    if label not in LABELS:
-        raise CorpusError(f"{where}: unknown label {label!r}")
     key = normalise_for_duplicates(text)
     if key in seen:
         raise CorpusError(f"{where}: duplicate text {text[:60]!r}")
     seen.add(key)
+    if sign_case:
+        alarm, found = obj["alarm"], obj.get("signs")
+        if alarm not in ALARMS:
+            raise CorpusError(f"{where}: alarm must be one of {list(ALARMS)}, not {alarm!r}")
+        if not isinstance(found, list) or set(found) - signs:
+            raise CorpusError(f"{where}: signs must be a list of {sorted(signs)}")
+        if (alarm == "none") != (not found):
+            raise CorpusError(f"{where}: a case has signs exactly when its alarm is not 'none'")
+        return Example(text, None, None, where, alarm, tuple(found))
+    label = obj.get("label")
+    if label not in LABELS:
+        raise CorpusError(f"{where}: unknown label {label!r}")
     level = obj.get("level")
     if triage and ("level" not in obj or level not in (*LEVELS, None)):
         # null, as in the API: an out-of-scope text without red flags gets no level
         raise CorpusError(f"{where}: level must be one of {list(LEVELS)} or null, not {level!r}")
-    return Example(text=text, label=label, level=level, source=where)
+    alarm = (level if level in ("emergency", "urgent") else "none") if triage else None
+    return Example(text, label, level, where, alarm, (), has_level=triage)
 
 
 def normalise_for_duplicates(text: str) -> str:
@@ -64,8 +93,11 @@ def normalise_for_duplicates(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower())) or text.strip()
 
 
-def load_examples(paths: list[Path], triage: bool = False) -> list[Example]:
-    """Load JSONL files in order; duplicates are checked across all of them."""
+def load_examples(
+    paths: list[Path], triage: bool = False, signs: frozenset[str] = frozenset()
+) -> list[Example]:
+    """Load JSONL files in order; duplicates are checked across all of them. ``signs``: the
+    warning-sign ids a triage case may name."""
     seen: set[str] = set()
     examples: list[Example] = []
     for path in paths:
@@ -73,7 +105,7 @@ def load_examples(paths: list[Path], triage: bool = False) -> list[Example]:
             for number, raw in enumerate(handle, start=1):
                 if not raw.strip():
                     raise CorpusError(f"{path}:{number}: blank line")
-                examples.append(_check_line(path, number, raw, seen, triage))
+                examples.append(_check_line(path, number, raw, seen, triage, signs))
     if not examples:
         raise CorpusError(f"no examples in {[str(p) for p in paths]}")
     return examples
@@ -88,7 +120,16 @@ def split_files(corpus_dir: Path, split: str) -> list[Path]:
 
 
 def load_split(corpus_dir: Path, split: str) -> list[Example]:
-    return load_examples(split_files(corpus_dir, split), triage=split == "triage")
+    triage = split == "triage"
+    signs = frozenset(sign_ids(corpus_dir)) if triage else frozenset()
+    return load_examples(split_files(corpus_dir, split), triage=triage, signs=signs)
+
+
+def sign_ids(corpus_dir: Path) -> list[str]:
+    """The warning signs of ``corpus/signs.yaml`` (none when the corpus has no such file)."""
+    from triage.knowledge import load_signs
+
+    return [sign.id for sign in load_signs(corpus_dir)]
 
 
 def corpus_checksums(corpus_dir: Path) -> dict[str, str]:
@@ -113,3 +154,30 @@ def word_shingles(text: str, n: int = 3) -> set[tuple[str, ...]]:
 def jaccard(a: set, b: set) -> float:
     """Shared share of shingles; texts without words share nothing (0.0)."""
     return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def near_duplicates(
+    texts: list[str], others: list[str] | None = None, threshold: float = 0.5
+) -> list[tuple[int, int, float]]:
+    """(i, j, similarity) for each text of ``texts`` and of ``others`` (or, without ``others``,
+    each later text of ``texts``) whose word-3-gram Jaccard is at least ``threshold``.
+
+    Only pairs that share a shingle are compared (an inverted index), so thousands of texts
+    against thousands take a second, not the minutes of every pair.
+    """
+    query = [word_shingles(t) for t in texts]
+    base = query if others is None else [word_shingles(t) for t in others]
+    index: dict[tuple[str, ...], list[int]] = {}
+    for j, shingles in enumerate(base):
+        for shingle in shingles:
+            index.setdefault(shingle, []).append(j)
+    found = []
+    for i, shingles in enumerate(query):
+        candidates = {j for s in shingles for j in index.get(s, ())}
+        for j in sorted(candidates):
+            if others is None and j <= i:
+                continue
+            similarity = jaccard(shingles, base[j])
+            if similarity >= threshold:
+                found.append((i, j, similarity))
+    return found

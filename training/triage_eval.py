@@ -41,3 +41,37 @@ def triage_scores(analyser, cases: Sequence[Example]) -> dict:
             if RANK[p] < RANK[e]
         ],
     }
+
+
+ALARM_RANK = {"none": 0, "urgent": 1, "emergency": 2}
+
+
+def alarm_of(level: str | None) -> str:
+    """The alarm an answer raises: its level if urgent or emergency, else none."""
+    return level if level in ("emergency", "urgent") else "none"
+
+
+def alarm_scores(expected: Sequence[str], predicted: Sequence[str]) -> dict:
+    """Emergency recall, urgent-or-higher recall for urgent cases, and false alarms: the share of
+    non-emergencies answered "emergency" (and of "none" cases answered urgent or higher)."""
+    pairs = list(zip(expected, predicted, strict=True))
+    emergencies = [p for e, p in pairs if e == "emergency"]
+    urgents = [p for e, p in pairs if e == "urgent"]
+    calm = [p for e, p in pairs if e != "emergency"]
+    none = [p for e, p in pairs if e == "none"]
+    return {
+        "n": len(pairs),
+        "emergencies": len(emergencies),
+        "emergency_caught": sum(p == "emergency" for p in emergencies),
+        "emergency_recall": _share(sum(p == "emergency" for p in emergencies), len(emergencies)),
+        "urgent": len(urgents),
+        "urgent_recall": _share(sum(ALARM_RANK[p] >= 1 for p in urgents), len(urgents)),
+        "non_emergencies": len(calm),
+        "false_alarms": sum(p == "emergency" for p in calm),
+        "false_alarm_rate": _share(sum(p == "emergency" for p in calm), len(calm)),
+        "routine_raised_rate": _share(sum(p != "none" for p in none), len(none)),
+    }
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None

@@ -48,6 +48,10 @@ class Analyser:
         knowledge = Knowledge.model_validate(serving.knowledge)
         return cls(serving.model, knowledge, serving.oos_threshold, serving.version)
 
+    def describe(self) -> str:
+        """What decides the warning signs of this analyser, for records of its answers."""
+        return "rules"
+
     # -- classifier -----------------------------------------------------------------------------
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """Calibrated probabilities over ``labels`` (all 12, out_of_scope included)."""

@@ -171,6 +171,26 @@ class Knowledge(_Strict):
         return self
 
 
+class Sign(_Strict):
+    """A warning sign of the referral policy, as the learned detector names it."""
+
+    id: str = Field(pattern=r"^[a-z_]+$")
+    name: str = Field(min_length=3)
+    level: Level
+    flags: list[str] = []  # the red-flag rules that find the same sign
+
+
+def load_signs(corpus_dir: Path) -> list[Sign]:
+    """The signs of ``signs.yaml``; none when the corpus has no such file."""
+    path = corpus_dir / "signs.yaml"
+    if not path.exists():
+        return []
+    try:
+        return TypeAdapter(list[Sign]).validate_python(_read_yaml(path).get("signs"))
+    except ValidationError as exc:
+        raise ValueError(f"{path}: invalid: {exc}") from exc
+
+
 # file name -> (key in the file, field of Knowledge, type it must validate as)
 KNOWLEDGE_FILES: dict[str, tuple[str | None, str, TypeAdapter]] = {
     "causes.yaml": ("causes", "causes", TypeAdapter(list[Cause])),

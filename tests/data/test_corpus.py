@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from training.corpus import jaccard, load_split, word_shingles
+from training.corpus import jaccard, load_split, near_duplicates, word_shingles
 from triage.knowledge import CAUSE_IDS, OUT_OF_SCOPE
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -50,14 +50,35 @@ def test_triage_cases_cover_every_level(triage):
 
 
 def test_no_heldout_text_nearly_duplicates_a_training_text(train, test, triage):
-    train_shingles = [(ex.text, word_shingles(ex.text)) for ex in train]
-    leaks = []
-    for ex in [*test, *triage]:
-        mine = word_shingles(ex.text)
-        for text, theirs in train_shingles:
-            if jaccard(mine, theirs) >= NEAR_DUPLICATE:
-                leaks.append((ex.source, ex.text, text))
+    held_out = [*test, *triage]
+    pairs = near_duplicates([ex.text for ex in held_out], [ex.text for ex in train], NEAR_DUPLICATE)
+    leaks = [(held_out[i].source, held_out[i].text, train[j].text) for i, j, _ in pairs]
     assert not leaks, f"{len(leaks)} near-duplicates, first: {leaks[:3]}"
+
+
+def test_no_triage_text_nearly_duplicates_one_of_another_batch(triage):
+    """Batches are the folds of the detector's validation: a near twin in another batch would
+    let it score a text it has as good as seen."""
+    pairs = near_duplicates([ex.text for ex in triage], threshold=NEAR_DUPLICATE)
+    twins = [
+        (triage[i].source, triage[j].source)
+        for i, j, _ in pairs
+        if triage[i].group != triage[j].group
+    ]
+    assert not twins, f"{len(twins)} near-duplicates across batches, first: {twins[:3]}"
+
+
+def test_the_near_duplicate_finder_finds_what_every_pair_finds():
+    texts = ["my lip twitches after coffee", "my lip twitches after coffee today", "a b", "x y z w"]
+    others = ["my lip twitches after coffee daily", "x y z w", "nothing alike here at all"]
+    brute = [
+        (i, j, jaccard(word_shingles(a), word_shingles(b)))
+        for i, a in enumerate(texts)
+        for j, b in enumerate(others)
+        if jaccard(word_shingles(a), word_shingles(b)) >= 0.5
+    ]
+    assert near_duplicates(texts, others) == brute
+    assert (0, 1, 0.75) in near_duplicates(texts)
 
 
 def test_corpus_does_not_copy_the_source_document():
