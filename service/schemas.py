@@ -69,7 +69,13 @@ class RedFlagOut(BaseModel):
     id: str
     name: str
     level: LevelName
-    text: str
+    text: str = Field(description="the words of the input that show it (an exact substring)")
+    source: Literal["rule", "detector"] = Field(
+        description="a red-flag rule, or the learned warning-sign detector"
+    )
+    probability: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="the detector's calibrated probability"
+    )
 
 
 class Prediction(BaseModel):

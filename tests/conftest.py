@@ -12,10 +12,11 @@ from service.deps import get_analyser
 from service.settings import Settings
 from training.artifact import save_model
 from training.corpus import load_split
+from training.detector import DetectorFit, fit_detector
 from training.train import fit_bundle
 from triage import artifact
 from triage.analyser import Analyser
-from triage.knowledge import Knowledge, load_knowledge
+from triage.knowledge import Knowledge, load_knowledge, load_signs
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -26,9 +27,22 @@ def knowledge() -> Knowledge:
     return load_knowledge(CORPUS)
 
 
+# a few blind batches of every kind: enough for a small detector that fits in seconds
+DETECTOR_BATCHES = ("cases_emer_a2", "cases_emer_b1", "cases_ord_a", "cases_look_a", "cases_look_b")
+
+
 @pytest.fixture(scope="session")
-def trained_model_dir(tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge) -> Path:
-    """A model trained on the whole training split with 3 folds, saved like `make train` does."""
+def detector_fit(knowledge: Knowledge) -> DetectorFit:
+    cases = [c for c in load_split(CORPUS, "triage") if c.group in DETECTOR_BATCHES]
+    return fit_detector(cases, knowledge, load_signs(CORPUS))
+
+
+@pytest.fixture(scope="session")
+def trained_model_dir(
+    tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge, detector_fit: DetectorFit
+) -> Path:
+    """A model trained on the whole training split with 3 folds and a small warning-sign
+    detector, saved like `make train` does."""
     bundle, cv_scores = fit_bundle(load_split(CORPUS, "train"), knowledge, folds=3)
     labels = [str(c) for c in bundle["pipeline"].classes_]
     meta = {
@@ -36,7 +50,7 @@ def trained_model_dir(tmp_path_factory: pytest.TempPathFactory, knowledge: Knowl
         "oos_threshold": bundle["oos_threshold"],
         "metrics": {"cv": cv_scores},
     }
-    return save_model(bundle, tmp_path_factory.mktemp("models"), meta)
+    return save_model(bundle, tmp_path_factory.mktemp("models"), meta, detector_fit.detector)
 
 
 @pytest.fixture(scope="session")

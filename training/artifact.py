@@ -16,8 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from training.detector import detector_data
 from training.export import compact_from_pipeline
 from triage.artifact import (
+    DETECTOR_PREFIX,
     FORMAT,
     META_FILE,
     MODEL_FILE,
@@ -28,6 +30,7 @@ from triage.artifact import (
     sha256_file,
     verify,
 )
+from triage.detector import SignDetector
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,14 @@ def new_version(corpus_sha: dict[str, str], created: datetime) -> str:
     return f"{created:%Y%m%dT%H%M%S}-{corpus_digest[:8]}"
 
 
-def save_model(bundle: dict[str, Any], models_dir: Path, meta: dict[str, Any]) -> Path:
-    """Write the joblib file, its serving form and a meta.json that records their checksums,
-    versions and metrics."""
+def save_model(
+    bundle: dict[str, Any],
+    models_dir: Path,
+    meta: dict[str, Any],
+    detector: SignDetector | None = None,
+) -> Path:
+    """Write the joblib file, its serving form (with the warning-sign ``detector``, which lives
+    only there) and a meta.json that records their checksums, versions and metrics."""
     created = datetime.now(UTC)
     version = new_version(meta.get("corpus_sha256", {}), created)
     out = models_dir / version
@@ -60,6 +68,9 @@ def save_model(bundle: dict[str, Any], models_dir: Path, meta: dict[str, Any]) -
         "oos_threshold": bundle["oos_threshold"],
         "knowledge": bundle["knowledge"],
     }
+    if detector is not None:
+        serving["detector"], detector_arrays = detector_data(detector)
+        arrays.update({DETECTOR_PREFIX + k: v for k, v in detector_arrays.items()})
     (out / SERVING_PARAMS).write_text(json.dumps(serving, sort_keys=True), encoding="utf-8")
     with (out / SERVING_ARRAYS).open("wb") as handle:
         np.savez(handle, **arrays)

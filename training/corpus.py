@@ -181,3 +181,16 @@ def near_duplicates(
             if similarity >= threshold:
                 found.append((i, j, similarity))
     return found
+
+
+def load_relabels(corpus_dir: Path) -> dict[str, list[Example]]:
+    """Triage cases judged again under a changed rule (``triage/relabels/*.jsonl``), by file:
+    each with its new level, so the evaluation scores the relabelled cases on their own."""
+    found = {}
+    for path in sorted((corpus_dir / "triage" / "relabels").glob("*.jsonl")):
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+        found[path.stem] = [
+            Example(r["text"], None, r["new_level"], f"{path}:{n}", has_level=True)
+            for n, r in enumerate(rows, start=1)
+        ]
+    return found

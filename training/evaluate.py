@@ -24,7 +24,8 @@ from sklearn.model_selection import StratifiedKFold
 from training import plots
 from training.baselines import KeywordClassifier, SpacyTextCat, calibrated_svm, naive_bayes
 from training.classifier import CV_FOLDS, SEED, make_pipeline
-from training.corpus import load_split
+from training.corpus import load_relabels, load_split
+from training.detector_eval import warning_sign_scores
 from training.metrics import classification_scores, scope_decisions
 from training.report import write_model_card, write_report
 from training.triage_eval import REFERENCE_DAY, triage_scores
@@ -47,7 +48,11 @@ def check_gates(metrics: dict, gates_path: Path = GATES) -> list[str]:
     """One line per failed gate, saying which metric, its value and the bound."""
     failures = []
     for gate in yaml.safe_load(gates_path.read_text())["gates"]:
-        value = lookup(metrics, gate["metric"])
+        try:
+            value = lookup(metrics, gate["metric"])
+        except (KeyError, TypeError):  # a gate whose metric is gone must not pass silently
+            failures.append(f"{gate['metric']} is missing from the metrics")
+            continue
         if not OPS[gate["op"]](value, gate["bound"]):
             failures.append(
                 f"{gate['metric']} = {value:.3f}, gate needs {gate['op']} {gate['bound']}"
@@ -129,8 +134,13 @@ def error_analysis(
 
 
 def evaluate(
-    corpus_dir: Path, model_dir: Path, reports_dir: Path, with_comparison: bool = True
+    corpus_dir: Path,
+    model_dir: Path,
+    reports_dir: Path,
+    with_comparison: bool = True,
+    sign_batches: set[str] | None = None,
 ) -> tuple[dict, list[str]]:
+    """``sign_batches``: score the warning signs on these triage batches only (tests)."""
     serving = artifact.load_serving(model_dir)  # verified; meta.json needs no unpickling
     analyser = Analyser.from_serving(serving)
     labels = analyser.labels
@@ -150,7 +160,12 @@ def evaluate(
         "model_version": analyser.version,
         "heldout": heldout,
         "per_class": {label: per_class[label] for label in labels},
-        "triage": triage_scores(analyser, cases),
+        "triage": triage_scores(analyser, [c for c in cases if c.has_level]),
+        "relabelled": {
+            name: triage_scores(analyser, relabelled)
+            for name, relabelled in load_relabels(corpus_dir).items()
+        },
+        "warning_signs": warning_sign_scores(analyser, corpus_dir, sign_batches),
     }
     train_texts, train_y = [e.text for e in train], np.array([e.label for e in train])
     if with_comparison:
@@ -164,6 +179,8 @@ def evaluate(
     plots.confusion(test_y, predicted, labels, reports_dir / "confusion_matrix.png")
     y_index = np.array([labels.index(v) for v in test_y])
     plots.reliability(proba, y_index, reports_dir / "reliability.png")
+    if curve := metrics["warning_signs"].get("curve"):
+        plots.tradeoff(curve, metrics["warning_signs"]["thresholds"], reports_dir / "tradeoff.png")
     plots.per_class_f1(
         {k: v["f1-score"] for k, v in metrics["per_class"].items()},
         reports_dir / "per_class_f1.png",
@@ -186,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--reports", type=Path, default=Path("reports"))
     parser.add_argument("--no-compare", action="store_true", help="skip the slow model comparison")
+    parser.add_argument(
+        "--sign-batches", nargs="+", default=None, help="warning signs on these batches only"
+    )
     args = parser.parse_args(argv)
     model_dir = args.model or artifact.newest(args.models)
     if model_dir is None:
@@ -194,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     try:
-        _, failures = evaluate(args.corpus, model_dir, args.reports, not args.no_compare)
+        batches = set(args.sign_batches) if args.sign_batches else None
+        _, failures = evaluate(args.corpus, model_dir, args.reports, not args.no_compare, batches)
     except (ValueError, artifact.ModelIntegrityError) as exc:
         print(f"evaluation failed: {exc}", file=sys.stderr)
         return 1

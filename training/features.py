@@ -15,7 +15,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-from triage.text import ScopeLexicon, TextAnalyzer, drop_negated
+from triage.detector import guarded
+from triage.text import Analysis, ScopeLexicon, TextAnalyzer, drop_negated
 
 
 class SpacyTextProcessor(TransformerMixin, BaseEstimator):
@@ -31,6 +32,10 @@ class SpacyTextProcessor(TransformerMixin, BaseEstimator):
     def fit(self, X: Iterable[str], y: Any = None) -> SpacyTextProcessor:
         self.analyzer_ = TextAnalyzer(self.lexicon or ScopeLexicon())
         return self
+
+    def render_guarded(self, analysis: Analysis) -> str:
+        """What the warning-sign detector reads: feared and past words rendered as denied."""
+        return TextAnalyzer.render(guarded(analysis))
 
     def transform(self, X: Iterable[str]) -> list[str]:
         return [TextAnalyzer.render(self.analyzer_.analyse(text)) for text in X]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from training.corpus import load_split
+from training.corpus import Example, load_split
 from training.triage_eval import REFERENCE_DAY, alarm_of, alarm_scores
 from triage import artifact
 from triage.analyser import Analyser
@@ -35,6 +35,13 @@ def read_record(corpus_dir: Path) -> dict[str, dict]:
 def recorded(record: dict[str, dict]) -> set[str]:
     """The batches with a figure: an entry may cover several (``batches``)."""
     return {name for key, entry in record.items() for name in entry.get("batches", [key])}
+
+
+def scored_batches(corpus_dir: Path) -> list[Example]:
+    """The triage cases a learned part may learn from: those of batches whose first-contact
+    figure is recorded. A new batch is scored once, as it came, before anything learns from it."""
+    done = recorded(read_record(corpus_dir))
+    return [case for case in load_split(corpus_dir, "triage") if case.group in done]
 
 
 def score_batch(analyser: Analyser, cases: list) -> dict:

@@ -77,3 +77,25 @@ def per_class_f1(f1: dict[str, float], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def tradeoff(curves: dict[str, list[dict]], thresholds: dict[str, float], path: Path) -> None:
+    """The detector's heads: recall against false alarms over thresholds (leave-one-batch-out),
+    with the chosen operating point marked."""
+    fig, ax = plt.subplots(figsize=(6, 5))
+    for head, curve in curves.items():
+        fa = [p["false_alarm_rate"] for p in curve]
+        recall = [p["recall"] for p in curve]
+        ax.plot(fa, recall, marker=".", label=f"{head} head")
+        chosen = min(curve, key=lambda p: abs(p["threshold"] - thresholds[head]))
+        ax.scatter([chosen["false_alarm_rate"]], [chosen["recall"]], s=80, zorder=3)
+    ax.set_xlabel("false alarms (share of cases without that alarm)")
+    ax.set_ylabel("recall")
+    ax.set_xlim(0, 0.3)
+    ax.set_ylim(0.5, 1.0)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    ax.set_title("Warning-sign detector, leave-one-batch-out")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -61,6 +61,82 @@ def _comparison(metrics: dict[str, Any]) -> list[str]:
     return out
 
 
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f} %"
+
+
+def _alarm_row(name: str, r: dict[str, Any]) -> str:
+    return (
+        f"| {name} | {r['emergency_caught']}/{r['emergencies']} ({_pct(r['emergency_recall'])}) "
+        f"| {_pct(r['urgent_recall'])} | {r['false_alarms']}/{r['non_emergencies']} "
+        f"({_pct(r['false_alarm_rate'])}) |"
+    )
+
+
+def _relabelled(metrics: dict[str, Any]) -> list[str]:
+    out = []
+    for name, r in metrics.get("relabelled", {}).items():
+        out += [
+            f"### Relabelled cases: `{name}` ({r['n']} cases, judged again under a changed rule)",
+            "",
+            f"Emergency recall {r['emergency_recall']:.3f}, under-triage {r['under_triage_rate']:.3f}, "
+            f"over-triage {r['over_triage_rate']:.3f}, exact level {r['exact_rate']:.3f}.",
+            "",
+        ]
+    return out
+
+
+def _warning_signs(metrics: dict[str, Any]) -> list[str]:
+    ws = metrics.get("warning_signs") or {}
+    if not ws:
+        return []
+    header = "| answered by | emergencies caught | urgent or higher (urgent cases) | false alarms |"
+    out = [
+        f"## Warning signs, leave-one-batch-out ({ws['cases']} triage cases in {ws['batches']} blind batches)",
+        "",
+        "Each batch (one writer, one brief) is scored by a detector fitted on the other batches. "
+        "False alarms: non-emergencies answered 'emergency'. The rules' figure proves little: they "
+        "were written with every batch in view; their honest figure is the first-contact record "
+        "below.",
+        "",
+        header,
+        "|---|---|---|---|",
+        *[_alarm_row(name, r) for name, r in ws["grouped"].items()],
+        "",
+        f"Detector thresholds (chosen on these out-of-fold predictions): emergency "
+        f"{ws['thresholds']['emergency']:.3f}, urgent {ws['thresholds']['urgent']:.3f}.",
+        "",
+        "![trade-off](tradeoff.png)",
+        "",
+        "### Per batch: rules / detector / both",
+        "",
+        "| batch | cases | emergencies caught | false alarms |",
+        "|---|---|---|---|",
+    ]
+    for group, by in ws["per_group"].items():
+        caught = " / ".join(str(by[k]["emergency_caught"]) for k in ("rules", "detector", "both"))
+        false = " / ".join(str(by[k]["false_alarms"]) for k in ("rules", "detector", "both"))
+        out.append(
+            f"| {group} | {by['both']['n']} | {caught} of {by['both']['emergencies']} "
+            f"| {false} of {by['both']['non_emergencies']} |"
+        )
+    out += [
+        "",
+        "### First contact: each batch scored once, as it came, before anything changed for it",
+        "",
+        "| batch | answered by | emergencies caught | false alarms |",
+        "|---|---|---|---|",
+    ]
+    for group, r in sorted(ws["first_contact"].items()):
+        false = (
+            f"{r['false_alarms']}/{r['non_emergencies']}" if "false_alarms" in r else "not recorded"
+        )
+        out.append(
+            f"| {group} | {r.get('answered_by', '')} | {r['emergency_caught']}/{r['emergencies']} | {false} |"
+        )
+    return [*out, ""]
+
+
 def write_report(metrics: dict[str, Any], meta: dict[str, Any], reports_dir: Path) -> None:
     summary = summary_table(metrics)
     (reports_dir / "summary.md").write_text(f"Model {metrics['model_version']}\n\n{summary}\n")
@@ -124,6 +200,8 @@ def write_report(metrics: dict[str, Any], meta: dict[str, Any], reports_dir: Pat
             or ["- none"]
         ),
         "",
+        *_relabelled(metrics),
+        *_warning_signs(metrics),
         "## Error analysis: the held-out texts the model gets most wrong",
         "",
         "| text | expected | P(expected) | top 3 (confidence: evidence) |",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,12 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from training.artifact import save_model
 from training.classifier import CV_FOLDS, SEED, choose_scope_threshold, make_pipeline
 from training.corpus import Example, corpus_checksums, load_split
+from training.detector import fit_detector
+from training.first_contact import scored_batches
 from training.metrics import classification_scores
 from triage import artifact
-from triage.knowledge import OUT_OF_SCOPE, Knowledge, load_knowledge, scope_lexicon
+from triage.detector import SignDetector
+from triage.knowledge import OUT_OF_SCOPE, Knowledge, load_knowledge, load_signs, scope_lexicon
 
 
 def subsample(examples: list[Example], fraction: float) -> list[Example]:
@@ -63,7 +67,34 @@ def fit_bundle(
     return bundle, cv_scores
 
 
-def train(corpus_dir: Path, models_dir: Path, fraction: float = 1.0) -> Path:
+def train_detector(corpus_dir: Path, knowledge: Knowledge) -> tuple[SignDetector | None, dict]:
+    signs = load_signs(corpus_dir)
+    cases = scored_batches(corpus_dir)
+    if not signs or not cases:
+        return None, {}
+    started = time.perf_counter()
+    fit = fit_detector(cases, knowledge, signs)
+    alarms = np.array(fit.data.alarms)
+    emergency = fit.head_proba[:, 0] >= fit.detector.thresholds.emergency
+    urgent_or_higher = emergency | (fit.head_proba[:, 1] >= fit.detector.thresholds.urgent)
+    summary = {
+        "batches": sorted(set(fit.data.groups)),
+        "cases": len(cases),
+        "thresholds": asdict(fit.detector.thresholds),
+        "seconds": round(time.perf_counter() - started, 1),
+        # leave-one-batch-out, the detector alone
+        "grouped": {
+            "emergency_recall": float(emergency[alarms == "emergency"].mean()),
+            "false_alarm_rate": float(emergency[alarms != "emergency"].mean()),
+            "urgent_recall": float(urgent_or_higher[alarms == "urgent"].mean()),
+        },
+    }
+    return fit.detector, summary
+
+
+def train(
+    corpus_dir: Path, models_dir: Path, fraction: float = 1.0, with_detector: bool = True
+) -> Path:
     knowledge = load_knowledge(corpus_dir)
     train_split = subsample(load_split(corpus_dir, "train"), fraction)
     test_split = load_split(corpus_dir, "test")
@@ -76,7 +107,11 @@ def train(corpus_dir: Path, models_dir: Path, fraction: float = 1.0) -> Path:
     heldout = classification_scores(
         proba, [ex.label for ex in test_split], labels, bundle["oos_threshold"]
     )
+    detector, detector_summary = (
+        train_detector(corpus_dir, knowledge) if with_detector else (None, {})
+    )
     meta = {
+        "detector": detector_summary,
         "labels": labels,
         "oos_threshold": bundle["oos_threshold"],
         "corpus_sha256": corpus_checksums(corpus_dir),
@@ -87,7 +122,7 @@ def train(corpus_dir: Path, models_dir: Path, fraction: float = 1.0) -> Path:
         },
         "metrics": {"cross_validation": cv_scores, "heldout": heldout},
     }
-    out = save_model(bundle, models_dir, meta)
+    out = save_model(bundle, models_dir, meta, detector)
     print(f"model written to {out}")
     show(out)
     return out
@@ -99,6 +134,10 @@ def show(model_dir: Path) -> None:
     print(f"model {meta['version']}, held-out scores ({heldout['n']} texts):")
     for key in ("top1_accuracy", "top3_accuracy", "macro_f1", "oos_recall", "false_reject_rate"):
         print(f"  {key:18s} {heldout[key]:.3f}")
+    if grouped := meta.get("detector", {}).get("grouped"):
+        print("warning-sign detector alone, leave-one-batch-out:")
+        for key, value in grouped.items():
+            print(f"  {key:18s} {value:.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         "--fraction", type=float, default=1.0, help="train on this share of the data"
     )
     parser.add_argument("--show", action="store_true", help="print the newest model's scores only")
+    parser.add_argument(
+        "--no-detector", action="store_true", help="skip the learned warning-sign detector"
+    )
     args = parser.parse_args(argv)
     try:
         if args.show:
@@ -118,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             show(newest)
         else:
-            train(args.corpus, args.models, args.fraction)
+            train(args.corpus, args.models, args.fraction, not args.no_detector)
     except (ValueError, artifact.ModelIntegrityError) as exc:
         print(f"training failed: {exc}", file=sys.stderr)
         return 1

@@ -8,27 +8,32 @@ timeline, referral policy). The service, ``make evaluate`` and the tests all cal
 
 from __future__ import annotations
 
+import copy
 import math
 from datetime import date
 
 import numpy as np
 
+from triage import evidence
 from triage.answer import Answer, CauseScore, ReferralAdvice
 from triage.artifact import ServingModel
 from triage.compact import CompactLinearModel
+from triage.detector import SignDetector
 from triage.knowledge import OUT_OF_SCOPE, Knowledge
-from triage.redflags import RedFlagMatcher
+from triage.redflags import FlagHit, RedFlagMatcher
 from triage.referral import decide
 from triage.text import Analysis, TextAnalyzer
 from triage.timeline import TimelineReader
 
-MAX_EVIDENCE = 4
-EVIDENCE_MIN_SHARE = 0.2  # a word is evidence when it pushes at least this share of the strongest
-
 
 class Analyser:
     def __init__(
-        self, model: CompactLinearModel, knowledge: Knowledge, oos_threshold: float, version: str
+        self,
+        model: CompactLinearModel,
+        knowledge: Knowledge,
+        oos_threshold: float,
+        version: str,
+        detector: SignDetector | None = None,
     ):
         self.model = model
         self.processor = TextAnalyzer(model.scope_lexicon)  # the text processing it was trained on
@@ -42,15 +47,48 @@ class Analyser:
         self.labels = self.model.labels
         self.oos_index = self.labels.index(OUT_OF_SCOPE)
         self.causes = {c.id: c for c in knowledge.causes}
+        self.flag_rules = {f.id: f for f in knowledge.red_flags}
+        self._set_detector(detector)
+
+    def _set_detector(self, detector: SignDetector | None) -> None:
+        self.detector = detector
+        # the signs each rule finds: a detector hit adds nothing where a rule found its sign
+        self.signs_of_flag: dict[str, set[str]] = {}
+        for sign in detector.signs if detector else ():
+            for flag in sign.flags:
+                self.signs_of_flag.setdefault(flag, set()).add(sign.id)
+
+    def with_detector(self, detector: SignDetector | None) -> Analyser:
+        """The same analyser with another detector (or none): for evaluation, which scores the
+        rules alone and each leave-one-batch-out detector without rebuilding the rest."""
+        other = copy.copy(self)
+        other._set_detector(detector)
+        return other
 
     @classmethod
     def from_serving(cls, serving: ServingModel) -> Analyser:
         knowledge = Knowledge.model_validate(serving.knowledge)
-        return cls(serving.model, knowledge, serving.oos_threshold, serving.version)
+        return cls(
+            serving.model, knowledge, serving.oos_threshold, serving.version, serving.detector
+        )
 
     def describe(self) -> str:
         """What decides the warning signs of this analyser, for records of its answers."""
-        return "rules"
+        if self.detector is None:
+            return "rules"
+        t = self.detector.thresholds
+        return f"rules + learned detector (thresholds {t.emergency:.3f} / {t.urgent:.3f})"
+
+    def warning_signs(self, analysis: Analysis) -> list[FlagHit]:
+        """The rules' hits, then the detector's for the signs no rule found or read as denied:
+        a hit it adds can only raise the level, and where the rules read "my arm isn't weak"
+        as a denial, the detector's "arm" is no finding."""
+        if self.detector is None:
+            return self.flags.find(analysis)
+        hits, denied = self.flags.find_with_denied(analysis)
+        known = {hit.id for hit in hits} | denied
+        known |= {sign for flag in known for sign in self.signs_of_flag.get(flag, ())}
+        return hits + [h for h in self.detector.find(analysis) if h.id not in known]
 
     # -- classifier -----------------------------------------------------------------------------
     def probabilities(self, texts: list[str]) -> np.ndarray:
@@ -58,40 +96,6 @@ class Analyser:
         return np.array(
             [self.model.proba(self.model.encode(self.processor.analyse(t))) for t in texts]
         )
-
-    @staticmethod
-    def evidence_candidates(analysis: Analysis) -> list[int]:
-        """Tokens that may be evidence for any cause: denied words ("no cold sores"), stop words
-        and bare numbers never are."""
-        return [
-            i
-            for i, r in enumerate(analysis.rendered)
-            if r
-            and not analysis.negated[i]
-            and not analysis.is_stop[i]
-            and not analysis.like_num[i]
-        ]
-
-    def evidence(self, analysis: Analysis, column: list[float], candidates: list[int]) -> list[str]:
-        """The input's own words that push this cause up most (``column``: each token's share of
-        its score), merged into short phrases; a number right before a chosen word stays with it
-        ("four espressos")."""
-        eligible = [i for i in candidates if column[i] > 0]
-        if not eligible:
-            return []
-        floor = EVIDENCE_MIN_SHARE * max(column[i] for i in eligible)
-        chosen = sorted((i for i in eligible if column[i] >= floor), key=lambda i: -column[i])
-        chosen_set = set(chosen[:MAX_EVIDENCE])
-        chosen_set |= {i - 1 for i in chosen_set if i > 0 and analysis.like_num[i - 1]}
-        spans: list[list] = []  # [weight, start, end)
-        for i in sorted(chosen_set):
-            if spans and spans[-1][2] == i:
-                spans[-1][0] = max(spans[-1][0], column[i])
-                spans[-1][2] = i + 1
-            else:
-                spans.append([column[i], i, i + 1])
-        spans.sort(key=lambda span: -span[0])
-        return [analysis.span_text(start, end) for _, start, end in spans]
 
     # -- whole answer ---------------------------------------------------------------------------
     def analyse(self, text: str, top_k: int = 3, today: date | None = None) -> Answer:
@@ -109,7 +113,7 @@ class Analyser:
         proba = self.model.proba(encoded)
         in_scope_prob = 1.0 - float(proba[self.oos_index])
         in_scope = in_scope_prob >= self.oos_threshold
-        flags = self.flags.find(analysis)
+        flags = self.warning_signs(analysis)
         timeline = self.timeline.read(analysis, today)
         causes: list[CauseScore] = []
         top_cause = None
@@ -117,7 +121,7 @@ class Analyser:
             order = [i for i in np.argsort(-proba, kind="stable") if i != self.oos_index][:top_k]
             # plain floats: indexing NumPy scalars one by one is slow
             scores = self.model.token_scores(encoded, len(analysis.rendered), order).tolist()
-            candidates = self.evidence_candidates(analysis)
+            eligible = evidence.candidates(analysis)
             for i, row in zip(order, scores, strict=True):
                 cause = self.causes[self.labels[i]]
                 causes.append(
@@ -126,11 +130,11 @@ class Analyser:
                         name=cause.name,
                         # rounded down, so the listed confidences never sum above 1
                         confidence=math.floor(float(proba[i]) * 10_000) / 10_000,
-                        evidence=tuple(self.evidence(analysis, row, candidates)),
+                        evidence=tuple(evidence.phrases(analysis, row, eligible)),
                     )
                 )
             top_cause = self.causes[causes[0].id]
-        decision = decide(self.knowledge.referral, top_cause, flags, timeline)
+        decision = decide(self.knowledge.referral, self.flag_rules, top_cause, flags, timeline)
         referral = self.knowledge.referral
         return Answer(
             in_scope=in_scope,

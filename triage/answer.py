@@ -63,7 +63,14 @@ class Answer:
                 "reasons": list(referral.reasons),
             },
             "red_flags": [
-                {"id": f.id, "name": f.name, "level": f.level, "text": f.text}
+                {
+                    "id": f.id,
+                    "name": f.name,
+                    "level": f.level,
+                    "text": f.text,
+                    "source": f.source,
+                    "probability": f.probability,
+                }
                 for f in self.red_flags
             ],
             "duration_days": self.duration_days,

@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 
 from triage.compact import CompactLinearModel
+from triage.detector import DetectorThresholds, SignDetector
+from triage.knowledge import Sign
 
 MODEL_FILE = "model.joblib"
 META_FILE = "meta.json"
@@ -32,7 +34,8 @@ SERVING_ARRAYS = "serving.npz"
 PINNED = ("scikit-learn", "spacy", "spacy-lookups-data", "numpy", "scipy")
 # The layout of the artifact and the modules its pickle names. Raised whenever either changes, so a
 # model made by older code is refused with a reason instead of failing while it loads.
-FORMAT = 2
+FORMAT = 3
+DETECTOR_PREFIX = "detector."  # the detector's arrays in serving.npz
 
 
 class ModelIntegrityError(RuntimeError):
@@ -49,6 +52,7 @@ class ServingModel:
     model: CompactLinearModel
     oos_threshold: float
     knowledge: dict[str, Any]
+    detector: SignDetector | None = None
 
 
 def library_versions() -> dict[str, str]:
@@ -121,6 +125,7 @@ def load_serving(model_dir: Path) -> ServingModel:
         serving = json.loads((model_dir / SERVING_PARAMS).read_text(encoding="utf-8"))
         with np.load(model_dir / SERVING_ARRAYS, allow_pickle=False) as arrays:
             model = CompactLinearModel.from_data(serving["model"], arrays)
+            detector = _detector(serving.get("detector"), arrays)
     except (OSError, ValueError, KeyError) as exc:
         raise ModelIntegrityError(f"{model_dir}: the serving files do not load: {exc}") from exc
     if model.labels != meta["labels"]:
@@ -132,4 +137,19 @@ def load_serving(model_dir: Path) -> ServingModel:
         model=model,
         oos_threshold=float(serving["oos_threshold"]),
         knowledge=serving["knowledge"],
+        detector=detector,
+    )
+
+
+def _detector(params: dict[str, Any] | None, arrays: Any) -> SignDetector | None:
+    """The learned warning-sign detector of the serving files; None in a model without one."""
+    if params is None:
+        return None
+    own = {
+        k[len(DETECTOR_PREFIX) :]: arrays[k] for k in arrays.files if k.startswith(DETECTOR_PREFIX)
+    }
+    return SignDetector(
+        CompactLinearModel.from_data(params["model"], own),
+        [Sign.model_validate(s) for s in params["signs"]],
+        DetectorThresholds(**params["thresholds"]),
     )

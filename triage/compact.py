@@ -155,21 +155,29 @@ class CompactLinearModel:
 
     def proba(self, encoded: Encoded) -> np.ndarray:
         """softmax(beta * (x . W + b)), as CalibratedClassifierCV(method="temperature") does."""
-        logits = encoded.weights @ encoded.rows + self.intercept
-        scaled = self.beta * logits
+        scaled = self.beta * self.logits(encoded)
         scaled -= scaled.max()
         exp = np.exp(scaled)
         proba = exp / exp.sum()
         proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
         return proba
 
-    def token_scores(self, encoded: Encoded, n_tokens: int, labels: list[int]) -> np.ndarray:
+    def logits(self, encoded: Encoded) -> np.ndarray:
+        """x . W + b: one logit per label (the detector reads them as independent sigmoids)."""
+        return encoded.weights @ encoded.rows + self.intercept
+
+    def token_scores(
+        self, encoded: Encoded, n_tokens: int, labels: list[int], centred: bool = True
+    ) -> np.ndarray:
         """(len(labels), n_tokens): how much each token moved each label's centred logit (the
-        logit minus the mean over labels; a row sums to it)."""
+        logit minus the mean over labels; a row sums to it), or with ``centred=False`` its own
+        logit (for independent labels)."""
         if not encoded.features.size:
             return np.zeros((len(labels), n_tokens))
-        centred = encoded.rows.take(labels, axis=1) - self.row_mean.take(encoded.features)[:, None]
-        moved = centred * encoded.weights[:, None]
+        rows = encoded.rows.take(labels, axis=1)
+        if centred:
+            rows = rows - self.row_mean.take(encoded.features)[:, None]
+        moved = rows * encoded.weights[:, None]
         # one bincount for all labels: label r's tokens are bins r * n_tokens ...
         bins = encoded.tokens + (np.arange(len(labels)) * n_tokens)[:, None]
         flat = np.bincount(bins.ravel(), weights=moved.T.ravel(), minlength=len(labels) * n_tokens)

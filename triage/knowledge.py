@@ -56,12 +56,24 @@ class Cause(_Strict):
     symptoms: list[str] = Field(min_length=1)
 
 
+class Unless(_Strict):
+    """A flag's level when one of ``flags`` is found too and no other flag gives an emergency: a
+    face droop with a sign of a facial-nerve palsy is urgent, not a stroke emergency."""
+
+    flags: list[str] = Field(min_length=1)
+    level: Level
+    reason: str  # with {text}, and {sign} and {sign_text} of the flag that changed the level
+
+
 class RedFlag(_Strict):
     id: str = Field(pattern=r"^[a-z_]+$")
     name: str
     level: Level
     sudden_only: bool
     patterns: list[str] = Field(min_length=1)
+    reason: str | None = None  # with {text}; default: the referral policy's red_flag reason
+    advice: str | None = None  # said after the level's advice when this flag sets the level
+    unless: Unless | None = None
 
     @field_validator("patterns")
     @classmethod
@@ -107,7 +119,15 @@ class Referral(_Strict):
         for name, table in (("advice", self.advice), ("level_words", self.level_words)):
             if set(table) != set(LEVELS):
                 raise ValueError(f"{name} must give a text for every level")
-        needed = {"red_flag", "default", "duration", "recurring", "self_care", "slow_onset"}
+        needed = {
+            "red_flag",
+            "detector",
+            "default",
+            "duration",
+            "recurring",
+            "self_care",
+            "slow_onset",
+        }
         if missing := needed - set(self.reasons):
             raise ValueError(f"reasons lacks {sorted(missing)}")
         return self
@@ -168,6 +188,11 @@ class Knowledge(_Strict):
         flag_ids = [f.id for f in self.red_flags]
         if len(set(flag_ids)) != len(flag_ids):
             raise ValueError("red flag ids must be unique")
+        for flag in self.red_flags:
+            if flag.unless and (unknown := set(flag.unless.flags) - set(flag_ids)):
+                raise ValueError(
+                    f"red flag {flag.id}: unless names unknown flags {sorted(unknown)}"
+                )
         return self
 
 

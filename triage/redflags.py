@@ -22,6 +22,8 @@ class FlagHit:
     text: str  # the matched words, an exact substring of the input
     start: int  # character offsets in the input
     end: int
+    source: str = "rule"  # "rule" (a pattern of red_flags.yaml) or "detector" (learned)
+    probability: float | None = None  # the detector's calibrated probability
 
 
 def compile_slot(slot: str, analyzer: TextAnalyzer) -> dict:
@@ -183,10 +185,18 @@ class RedFlagMatcher:
 
     def find(self, analysis: Analysis) -> list[FlagHit]:
         """One hit per flag: its shortest undenied match, in the order flags appear in the text."""
+        return self.find_with_denied(analysis)[0]
+
+    def find_with_denied(self, analysis: Analysis) -> tuple[list[FlagHit], set[str]]:
+        """The hits, and the flags whose words the text names only to deny, fear or date them
+        ("my arm isn't weak"): where the rules read a denial, a learned part must not read a
+        finding."""
         best: dict[str, tuple[int, int]] = {}
+        denied: set[str] = set()
         for flag_id, pattern, negative in self._possible(analysis):
             for start, end in pattern.matches(analysis):
                 if self._denied(analysis, start, end, negative):
+                    denied.add(flag_id)
                     continue
                 current = best.get(flag_id)
                 if current is None or (end - start, start) < (current[1] - current[0], current[0]):
@@ -206,4 +216,4 @@ class RedFlagMatcher:
                     end=char_end,
                 )
             )
-        return hits
+        return hits, denied - set(best)

@@ -6,9 +6,9 @@ reasons of the rules that gave it, so each referral says in plain words why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from triage.knowledge import LEVELS, Cause, Referral
+from triage.knowledge import LEVELS, Cause, RedFlag, Referral
 from triage.redflags import FlagHit
 from triage.timeline import Timeline
 
@@ -23,20 +23,44 @@ class ReferralDecision:
     active_flags: list[FlagHit] = field(default_factory=list)
 
 
+def flag_levels(
+    policy: Referral, rules: dict[str, RedFlag], active: list[FlagHit]
+) -> list[tuple[FlagHit, str]]:
+    """Each active flag as it counts (its level may be changed by ``unless``), with its reason."""
+    counted = []
+    for hit in active:
+        rule = rules.get(hit.id)  # a detector hit is named by its sign, often a flag's id too
+        unless = rule.unless if rule else None
+        sign = next((h for h in active if unless and h.id in unless.flags), None)
+        others_emergency = any(h.level == "emergency" for h in active if h is not hit)
+        if unless is not None and sign is not None and not others_emergency:
+            hit = replace(hit, level=unless.level)
+            reason = unless.reason.format(text=hit.text, sign=sign.name, sign_text=sign.text)
+        elif hit.source == "detector":
+            reason = policy.reasons["detector"].format(name=hit.name, text=hit.text)
+        elif rule is not None and rule.reason:
+            reason = rule.reason.format(text=hit.text)
+        else:
+            reason = policy.reasons["red_flag"].format(name=hit.name, text=hit.text)
+        counted.append((hit, reason))
+    return counted
+
+
 def decide(
     policy: Referral,
+    flag_rules: dict[str, RedFlag],
     top_cause: Cause | None,
     flags: list[FlagHit],
     timeline: Timeline,
 ) -> ReferralDecision:
-    """``top_cause`` is None when the text is out of scope: then only red flags set a level."""
+    """``top_cause`` is None when the text is out of scope: then only red flags set a level.
+    ``flag_rules``: the red-flag definitions by id (their reasons, advice and ``unless``)."""
     candidates: list[tuple[str, str]] = []
     held_back = [f for f in flags if f.sudden_only and timeline.slow_for(f.start, f.end)]
-    active = [f for f in flags if f not in held_back]
-    for flag in active:
-        candidates.append(
-            (flag.level, policy.reasons["red_flag"].format(name=flag.name, text=flag.text))
-        )
+    counted = flag_levels(policy, flag_rules, [f for f in flags if f not in held_back])
+    active = [hit for hit, _ in counted]
+    for hit, reason in counted:
+        candidates.append((hit.level, reason))
     if held_back:
         reason = policy.reasons["slow_onset"].format(text=timeline.onset_text)
         candidates.append((policy.rules.slow_onset_level, reason))
@@ -65,6 +89,9 @@ def decide(
     if level == "self_care" and top_cause is not None:
         reasons.append(policy.reasons["self_care"])
     advice = policy.advice[level]
+    extras = (flag_rules[h.id].advice for h in active if h.level == level and h.id in flag_rules)
+    for extra in dict.fromkeys(e for e in extras if e):  # once each, in the order found
+        advice = f"{advice} {extra}"
     if top_cause is not None and level != "emergency":
         advice = f"{advice} {top_cause.advice}"
     return ReferralDecision(level=level, advice=advice, reasons=reasons, active_flags=active)

@@ -104,6 +104,7 @@ class TextAnalyzer:
     def __init__(self, lexicon: ScopeLexicon) -> None:
         self.lexicon = lexicon
         self.nlp = spacy.blank("en")
+        self._add_upper_case_contractions()
         self.lemma_table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
         self._lexeme_cache: dict[tuple[int, int], tuple] = {}
         self.spelling = {wrong: meant for wrong, meant in lexicon.spelling}
@@ -118,6 +119,19 @@ class TextAnalyzer:
                 self.scope_matcher.add(key, [self.phrase_doc(p) for p in lemma_phrases])
             if exact := [p[1:] for p in phrases if p.startswith("=")]:
                 self.exact_scope_matcher.add(key, [self.phrase_doc(p) for p in exact])
+
+    def _add_upper_case_contractions(self) -> None:
+        """spaCy splits "can't" and "Can't" into "ca" + "n't" but leaves "CAN'T" whole, so a text
+        typed in capitals would lose every negation and "can not" finding. Each lower-case
+        contraction of its tokenizer exceptions gets the same split in capitals."""
+        tokenizer = self.nlp.tokenizer
+        for key, pieces in list(tokenizer.rules.items()):
+            upper = key.upper()
+            if ("'" in key or "’" in key) and key == key.lower() and upper not in tokenizer.rules:
+                tokenizer.add_special_case(
+                    upper,
+                    [{ORTH: p[ORTH].upper(), NORM: p.get(NORM, p[ORTH].lower())} for p in pieces],
+                )
 
     def lemma_of(self, norm: str) -> str:
         """The lemma a word is known by, after fixing a common misspelling ("swollow")."""

@@ -91,3 +91,11 @@ def test_analyse_many_through_pipe_equals_one_by_one(processor):
             single.starts,
             single.ends,
         )
+
+
+def test_contractions_typed_in_capitals_split_like_lower_case(processor):
+    analyzer = processor.analyzer_
+    lower = analyzer.analyse("i can't close my eye and don't feel my arm")
+    upper = analyzer.analyse("I CAN'T CLOSE MY EYE AND DON'T FEEL MY ARM")
+    assert upper.lemmas == lower.lemmas
+    assert upper.negated == lower.negated

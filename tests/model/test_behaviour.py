@@ -121,3 +121,20 @@ def test_negation_lowers_the_negated_cause(analyser: Analyser):
 def test_predictions_are_deterministic(analyser: Analyser):
     text = "lip twitching since I quit smoking and drink lots of coffee"
     assert analyser.analyse(text) == analyser.analyse(text)
+
+
+def test_a_face_droop_without_palsy_signs_is_named_a_possible_stroke(analyser: Analyser):
+    answer = analyser.analyse("my smile went lopsided twenty minutes ago, the right side dropped")
+    assert answer.referral.level == "emergency"
+    assert any("can be a stroke" in reason for reason in answer.referral.reasons)
+    assert "only a doctor can tell it from a stroke" in answer.referral.advice
+
+
+def test_a_face_weak_with_a_palsy_sign_is_urgent_with_bells_advice(analyser: Analyser):
+    answer = analyser.analyse("the right side of my face is drooping and my right eye won't close")
+    assert answer.referral.level == "urgent"
+    reason = " ".join(answer.referral.reasons)
+    assert "Bell's palsy" in reason and "an eye that will not close" in reason
+    advice = answer.referral.advice
+    assert "today" in advice and "72 hours" in advice and "emergency services" in advice
+    assert {f.id: f.level for f in answer.red_flags}["face_droop"] == "urgent"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import DETECTOR_BATCHES
 from training.artifact import save_model
 from training.corpus import load_split
 from training.evaluate import check_gates, evaluate, main
@@ -31,14 +32,15 @@ def weak_model_dir(knowledge, tmp_path_factory) -> Path:
 @pytest.mark.slow
 def test_weakened_model_fails_a_gate(weak_model_dir: Path, tmp_path: Path, capsys):
     metrics, failures = evaluate(
-        CORPUS, weak_model_dir, tmp_path / "reports", with_comparison=False
+        CORPUS, weak_model_dir, tmp_path / "reports", False, set(DETECTOR_BATCHES)
     )
     assert failures, metrics["heldout"]
     assert any("heldout." in f and "gate needs" in f for f in failures)
     assert (tmp_path / "reports" / "report.md").exists()
     assert (tmp_path / "reports" / "confusion_matrix.png").stat().st_size > 1000
     assert (weak_model_dir / "MODEL_CARD.md").exists()
-    code = main(["--model", str(weak_model_dir), "--reports", str(tmp_path / "r2"), "--no-compare"])
+    args = ["--model", str(weak_model_dir), "--reports", str(tmp_path / "r2"), "--no-compare"]
+    code = main([*args, "--sign-batches", *DETECTOR_BATCHES])
     assert code == 1
     err = capsys.readouterr().err
     assert err.startswith("quality gate failed: ")
@@ -47,7 +49,7 @@ def test_weakened_model_fails_a_gate(weak_model_dir: Path, tmp_path: Path, capsy
 @pytest.mark.slow
 def test_trained_model_passes_the_gates(trained_model_dir: Path, tmp_path: Path):
     _metrics, failures = evaluate(
-        CORPUS, trained_model_dir, tmp_path / "reports", with_comparison=False
+        CORPUS, trained_model_dir, tmp_path / "reports", False, set(DETECTOR_BATCHES)
     )
     assert not failures, failures
 
@@ -65,4 +67,7 @@ def test_gate_lines_say_metric_value_and_bound():
         },
         "triage": {"emergency_recall": 1, "under_triage_rate": 0, "exact_rate": 1},
     }
-    assert check_gates(metrics) == ["heldout.top1_accuracy = 0.500, gate needs >= 0.85"]
+    failures = check_gates(metrics)
+    assert failures[0] == "heldout.top1_accuracy = 0.500, gate needs >= 0.85"
+    # the metrics this dict lacks fail their gates rather than pass unseen
+    assert failures[1:] and all(f.endswith("is missing from the metrics") for f in failures[1:])

@@ -1,0 +1,89 @@
+"""The learned warning-sign detector: it only raises, it respects denial and fear, its evidence
+is the input's own words, and its serving form gives the probabilities it was fitted with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.rules import read_cases
+from training.detector import DetectorFit
+from triage import artifact
+from triage.analyser import Analyser
+from triage.detector import HEADS, guarded
+from triage.referral import RANK
+
+RANKS = {None: -1, **RANK}
+
+
+@pytest.fixture(scope="module")
+def rules_only(analyser: Analyser) -> Analyser:
+    return analyser.with_detector(None)
+
+
+def test_the_served_model_carries_the_detector(analyser: Analyser):
+    assert analyser.detector is not None
+    assert analyser.detector.model.labels[: len(HEADS)] == list(HEADS)
+
+
+def test_the_detector_only_raises_the_level(analyser: Analyser, rules_only: Analyser, detector_fit):
+    texts = detector_fit.data.texts[::7]
+    with_detector = analyser.analyse_many(texts)
+    without = rules_only.analyse_many(texts)
+    for text, a, b in zip(texts, with_detector, without, strict=True):
+        assert RANKS[a.referral.level] >= RANKS[b.referral.level], text
+        rule_ids = [f.id for f in b.red_flags]
+        assert [f.id for f in a.red_flags if f.source == "rule"] == rule_ids
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it feels like an elephant is sitting on my chest",
+        "my words keep coming out scrambled and wrong since lunch",
+        "i cant get air in, like breathing through a straw",
+    ],
+)
+def test_it_catches_wordings_and_shows_their_words(analyser: Analyser, text: str):
+    answer = analyser.analyse(text)
+    assert answer.referral.level == "emergency"
+    for flag in answer.red_flags:
+        assert flag.text and flag.text in text
+        if flag.source == "detector":
+            assert 0.0 <= flag.probability <= 1.0
+            assert any("learned warning-sign detector" in r for r in answer.referral.reasons)
+
+
+@pytest.mark.parametrize("text", [c["text"] for c in read_cases("red_flags_silent")])
+def test_denied_feared_and_past_findings_give_it_nothing(analyser: Analyser, text: str):
+    hits = analyser.detector.find(analyser.processor.analyse(text))
+    assert not [h for h in hits if h.level == "emergency"], text
+
+
+def test_guarded_marks_feared_words_as_denied(analyser: Analyser):
+    analysis = analyser.processor.analyse("what if it is a stroke? my lip twitches")
+    seen = guarded(analysis)
+    marked = {a for a, b in zip(analysis.rendered, seen.rendered, strict=True) if a != b}
+    assert "stroke" in marked and "lip" not in marked
+
+
+def test_the_serving_form_gives_the_fitted_probabilities(
+    trained_model_dir: Path, detector_fit: DetectorFit
+):
+    served = artifact.load_serving(trained_model_dir).detector
+    fitted = detector_fit.detector
+    analyser = Analyser.from_serving(artifact.load_serving(trained_model_dir))
+    for text in detector_fit.data.texts[:200]:
+        analysis = analyser.processor.analyse(text)
+        a, b = served.probabilities(analysis), fitted.probabilities(analysis)
+        assert a.keys() == b.keys()
+        assert np.allclose(list(a.values()), list(b.values()), atol=1e-12)
+
+
+def test_thresholds_keep_grouped_false_alarms_within_the_bound(detector_fit: DetectorFit):
+    alarms = np.array(detector_fit.data.alarms)
+    raised = detector_fit.head_proba[:, 0] >= detector_fit.detector.thresholds.emergency
+    assert raised[alarms != "emergency"].mean() <= 0.04 + 1e-9
+    assert raised[alarms == "emergency"].mean() > 0.5
