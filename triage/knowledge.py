@@ -136,6 +136,7 @@ class Referral(_Strict):
 class Negation(_Strict):
     scope_window: int = Field(ge=1, le=30)
     in_pattern: list[str] = []  # words that make a red-flag pattern a negative finding
+    past_year_min: int = Field(default=0, ge=0)  # years from this one on date their clause (0: off)
     triggers: list[str]
     pseudo: list[str]
     hypothetical: list[str]
@@ -263,6 +264,7 @@ def scope_lexicon(lexicon: Lexicon) -> ScopeLexicon:
         historical_sentence=tuple(neg.historical_sentence),
         terminators=tuple(neg.terminators),
         scope_window=neg.scope_window,
+        past_year_min=neg.past_year_min,
         spelling=tuple(sorted(lexicon.spelling.items())),
         lemma_overrides=tuple(sorted(lexicon.lemma_overrides.items())),
     )

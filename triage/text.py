@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy
 import spacy
@@ -65,6 +66,7 @@ class ScopeLexicon:
     spelling: tuple[tuple[str, str], ...] = ()  # (misspelling, word meant)
     # (word, lemma) where the lookup table is wrong for this domain
     lemma_overrides: tuple[tuple[str, str], ...] = ()
+    past_year_min: int = 0  # a year from this one to last year dates its clause (0: off)
 
 
 @dataclass
@@ -240,8 +242,11 @@ class TextAnalyzer:
             sentence_ends = [word in SENTENCE_ENDS for word in lower]
             for start, _ in spans["historical_sentence"]:
                 self._mark_back(hypothetical, start, 2 * window, sentence_ends)
-        for start, _ in spans["historical_post"]:  # a past finding is not a present red flag
-            self._mark_back(hypothetical, start, window, stops)
+        for start, end in spans["historical_post"]:  # a past finding is not a present red flag
+            if not any(i in pseudo_tokens for i in range(start, end)):  # "all at once" is now
+                self._mark_back(hypothetical, start, window, stops)
+        if self.lexicon.past_year_min:  # "back in 2016 I had a TIA": a past year dates its clause
+            self._mark_dated_clauses(hypothetical, lower, like_num, spans["terminators"])
         rendered: list[str | None] = forms  # the cache's column is a fresh list: changed in place
         for i, neg in enumerate(negated):
             if neg and forms[i] is not None:
@@ -262,6 +267,35 @@ class TextAnalyzer:
             rendered=rendered,
             scope_end=stops,
         )
+
+    def _mark_dated_clauses(
+        self,
+        marks: list[bool],
+        lower: list[str],
+        like_num: list[bool],
+        terminators: list[tuple[int, int]],
+    ) -> None:
+        """Mark the words around a year before this one, out to the sentence's ends or a
+        terminator ("and", "but", "now"), whichever is nearer: "in 2010 he had a stroke" is
+        past, "epilepsy since 2015 and today a seizure" is not."""
+        this_year = date.today().year
+        bounds = [word in SENTENCE_ENDS for word in lower]
+        for start, _ in terminators:
+            bounds[start] = True
+        for i, word in enumerate(lower):
+            if not (like_num[i] and len(word) == 4 and word.isdigit()):
+                continue
+            if not self.lexicon.past_year_min <= int(word) < this_year:
+                continue
+            j = i
+            while j > 0 and not bounds[j - 1]:
+                j -= 1
+            k = i
+            while k < len(lower) and not bounds[k]:
+                marks[k] = True
+                k += 1
+            for m in range(j, i):
+                marks[m] = True
 
     @staticmethod
     def _mark_back(marks: list[bool], start: int, window: int, ends: list[bool]) -> None:
