@@ -133,3 +133,17 @@ def test_newest_picks_the_latest_version(tmp_path: Path):
         (tmp_path / name / artifact.META_FILE).write_text("{}")
     assert artifact.newest(tmp_path).name == "20261231T000000-bbbb"
     assert artifact.newest(tmp_path / "none") is None
+
+
+@pytest.mark.parametrize("old_format", [None, 1, 2])
+def test_a_model_made_by_older_code_is_refused_with_a_reason(model_copy: Path, old_format):
+    path = model_copy / artifact.META_FILE
+    meta = json.loads(path.read_text())
+    if old_format is None:
+        meta.pop("format")
+    else:
+        meta["format"] = old_format
+    path.write_text(json.dumps(meta))
+    with pytest.raises(ModelIntegrityError, match="older version of this project.*make train") as e:
+        artifact.load_serving(model_copy)
+    assert "\n" not in str(e.value)
