@@ -135,6 +135,7 @@ def test_a_face_weak_with_a_palsy_sign_is_urgent_with_bells_advice(analyser: Ana
     assert answer.referral.level == "urgent"
     reason = " ".join(answer.referral.reasons)
     assert "Bell's palsy" in reason and "an eye that will not close" in reason
+    assert "\\" not in reason  # the YAML template holds plain quotes
     advice = answer.referral.advice
     assert "today" in advice and "72 hours" in advice and "emergency services" in advice
     assert {f.id: f.level for f in answer.red_flags}["face_droop"] == "urgent"
