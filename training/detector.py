@@ -34,7 +34,8 @@ from triage.redflags import RedFlagMatcher
 from triage.text import ScopeLexicon
 
 C = 16.0  # inverse regularisation of each regression
-SIGN_FOLDS = 5  # grouped folds for the calibration of the sign models
+SIGN_FOLDS = 5  # grouped folds for the calibration of the sign models (fewer with fewer batches)
+MIN_BATCHES = 2  # leave-one-batch-out needs another batch to learn from
 # the highest share of non-emergencies the detector alone may call an emergency, on grouped
 # out-of-fold predictions; its threshold is the lowest that stays under it
 MAX_FALSE_ALARM = 0.04
@@ -192,10 +193,20 @@ class DetectorFit:
     head_proba: np.ndarray  # leave-one-batch-out calibrated probabilities of the heads, (n, 2)
     folds: list[tuple[str, SignDetector]]  # each batch and the heads-only detector without it
 
+    def grouped_alarms(self) -> list[str]:
+        """The alarm the detector alone raises on each case, leave-one-batch-out."""
+        t = self.detector.thresholds
+        return [
+            "emergency" if e >= t.emergency else "urgent" if u >= t.urgent else "none"
+            for e, u in self.head_proba.tolist()
+        ]
+
 
 def fit_detector(cases: Sequence[Example], knowledge: Knowledge, signs: list[Sign]) -> DetectorFit:
     """Leave-one-batch-out heads -> their calibration and thresholds; grouped folds for the
     signs' calibration; then every model fitted on all the batches."""
+    if len({c.group for c in cases}) < MIN_BATCHES:
+        raise ValueError(f"the detector is validated by batch: it needs {MIN_BATCHES} batches")
     lexicon = scope_lexicon(knowledge.lexicon)
     processor = SpacyTextProcessor(lexicon).fit([])
     data = sign_cases(cases, knowledge, signs, processor)
@@ -213,7 +224,8 @@ def fit_detector(cases: Sequence[Example], knowledge: Knowledge, signs: list[Sig
     thresholds = choose_thresholds(head_proba, data.alarms)
     usable = np.flatnonzero(data.usable)
     sign_oof = np.zeros(data.y.shape)
-    splits = GroupKFold(SIGN_FOLDS).split(usable, groups=groups[usable])
+    folds = min(SIGN_FOLDS, len(set(groups[usable].tolist())))
+    splits = GroupKFold(folds).split(usable, groups=groups[usable])
     for fit_at, held_at in splits:
         fit_rows, held_rows = usable[fit_at], usable[held_at]
         raw = fit_raw([data.rendered[i] for i in fit_rows], data.y[fit_rows])

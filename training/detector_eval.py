@@ -13,16 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
-from training.detector import fit_detector
+from training.detector import MIN_BATCHES, fit_detector
 from training.first_contact import read_record, scored_batches
-from training.triage_eval import REFERENCE_DAY, alarm_of, alarm_scores
+from training.triage_eval import alarm_scores, alarms_of
 from triage.analyser import Analyser
 from triage.knowledge import load_signs
-
-
-def _alarms(analyser: Analyser, texts: list[str]) -> list[str]:
-    answers = analyser.analyse_many(texts, today=REFERENCE_DAY)
-    return [alarm_of(a.referral.level) for a in answers]
 
 
 def tradeoff(head: np.ndarray, positive: np.ndarray, points: int = 40) -> list[dict]:
@@ -46,7 +41,7 @@ def warning_sign_scores(
     """The figures above; ``batches`` limits them to some batches (a quick check in tests)."""
     signs = load_signs(corpus_dir)
     cases = [c for c in scored_batches(corpus_dir) if batches is None or c.group in batches]
-    if not signs or not cases:
+    if not signs or len({c.group for c in cases}) < MIN_BATCHES:
         return {}
     fit = fit_detector(cases, analyser.knowledge, signs)
     rules = analyser.with_detector(None)
@@ -54,22 +49,17 @@ def warning_sign_scores(
     expected = fit.data.alarms
     thresholds = fit.detector.thresholds
     head = fit.head_proba
-    detector_alone = np.where(
-        head[:, 0] >= thresholds.emergency,
-        "emergency",
-        np.where(head[:, 1] >= thresholds.urgent, "urgent", "none"),
-    )
     predicted = {
         "rules": [""] * len(cases),
-        "detector": list(detector_alone),
+        "detector": fit.grouped_alarms(),
         "both": [""] * len(cases),
     }
     for group, detector in fit.folds:
         rows = np.flatnonzero(groups == group)
         texts = [cases[i].text for i in rows]
-        for i, alarm in zip(rows, _alarms(rules, texts), strict=True):
+        for i, alarm in zip(rows, alarms_of(rules, texts), strict=True):
             predicted["rules"][i] = alarm
-        for i, alarm in zip(rows, _alarms(rules.with_detector(detector), texts), strict=True):
+        for i, alarm in zip(rows, alarms_of(rules.with_detector(detector), texts), strict=True):
             predicted["both"][i] = alarm
     per_group = {
         group: {

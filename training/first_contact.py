@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from training.corpus import Example, load_split
-from training.triage_eval import REFERENCE_DAY, alarm_of, alarm_scores
+from training.triage_eval import alarm_scores, alarms_of
 from triage import artifact
 from triage.analyser import Analyser
 
@@ -45,9 +45,7 @@ def scored_batches(corpus_dir: Path) -> list[Example]:
 
 
 def score_batch(analyser: Analyser, cases: list) -> dict:
-    answers = analyser.analyse_many([c.text for c in cases], today=REFERENCE_DAY)
-    predicted = [alarm_of(a.referral.level) for a in answers]
-    scores = alarm_scores([c.alarm for c in cases], predicted)
+    scores = alarm_scores([c.alarm for c in cases], alarms_of(analyser, [c.text for c in cases]))
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in scores.items()}
 
 

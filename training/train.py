@@ -19,9 +19,10 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from training.artifact import save_model
 from training.classifier import CV_FOLDS, SEED, choose_scope_threshold, make_pipeline
 from training.corpus import Example, corpus_checksums, load_split
-from training.detector import fit_detector
+from training.detector import MIN_BATCHES, fit_detector
 from training.first_contact import scored_batches
 from training.metrics import classification_scores
+from training.triage_eval import alarm_scores
 from triage import artifact
 from triage.detector import SignDetector
 from triage.knowledge import OUT_OF_SCOPE, Knowledge, load_knowledge, load_signs, scope_lexicon
@@ -70,13 +71,11 @@ def fit_bundle(
 def train_detector(corpus_dir: Path, knowledge: Knowledge) -> tuple[SignDetector | None, dict]:
     signs = load_signs(corpus_dir)
     cases = scored_batches(corpus_dir)
-    if not signs or not cases:
-        return None, {}
+    if not signs or len({case.group for case in cases}) < MIN_BATCHES:
+        return None, {"skipped": f"needs signs.yaml and {MIN_BATCHES} scored triage batches"}
     started = time.perf_counter()
     fit = fit_detector(cases, knowledge, signs)
-    alarms = np.array(fit.data.alarms)
-    emergency = fit.head_proba[:, 0] >= fit.detector.thresholds.emergency
-    urgent_or_higher = emergency | (fit.head_proba[:, 1] >= fit.detector.thresholds.urgent)
+    scores = alarm_scores(fit.data.alarms, fit.grouped_alarms())
     summary = {
         "batches": sorted(set(fit.data.groups)),
         "cases": len(cases),
@@ -84,9 +83,7 @@ def train_detector(corpus_dir: Path, knowledge: Knowledge) -> tuple[SignDetector
         "seconds": round(time.perf_counter() - started, 1),
         # leave-one-batch-out, the detector alone
         "grouped": {
-            "emergency_recall": float(emergency[alarms == "emergency"].mean()),
-            "false_alarm_rate": float(emergency[alarms != "emergency"].mean()),
-            "urgent_recall": float(urgent_or_higher[alarms == "urgent"].mean()),
+            key: scores[key] for key in ("emergency_recall", "false_alarm_rate", "urgent_recall")
         },
     }
     return fit.detector, summary

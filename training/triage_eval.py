@@ -51,6 +51,12 @@ def alarm_of(level: str | None) -> str:
     return level if level in ("emergency", "urgent") else "none"
 
 
+def alarms_of(analyser, texts: Sequence[str]) -> list[str]:
+    """The alarm of the analyser's answer to each text (on the fixed reference day)."""
+    answers = analyser.analyse_many(list(texts), today=REFERENCE_DAY)
+    return [alarm_of(a.referral.level) for a in answers]
+
+
 def alarm_scores(expected: Sequence[str], predicted: Sequence[str]) -> dict:
     """Emergency recall, urgent-or-higher recall for urgent cases, and false alarms: the share of
     non-emergencies answered "emergency" (and of "none" cases answered urgent or higher)."""

@@ -97,3 +97,19 @@ def test_thresholds_keep_grouped_false_alarms_within_the_bound(detector_fit: Det
     assert raised[alarms != "emergency"].mean() <= 0.04 + 1e-9
     # even a detector of five batches ranks a held-out batch's emergencies above the rest
     assert roc_auc_score(alarms == "emergency", detector_fit.head_proba[:, 0]) > 0.8
+
+
+def test_one_batch_is_refused_rather_than_validated_on_itself(knowledge, detector_fit):
+    from training.corpus import load_split
+    from training.detector import fit_detector
+    from triage.knowledge import load_signs
+
+    corpus = Path(__file__).resolve().parents[2] / "corpus"
+    one = [c for c in load_split(corpus, "triage") if c.group == "cases_ord_a"]
+    with pytest.raises(ValueError, match="needs 2 batches"):
+        fit_detector(one, knowledge, load_signs(corpus))
+    assert detector_fit.grouped_alarms()[:3] and set(detector_fit.grouped_alarms()) <= {
+        "emergency",
+        "urgent",
+        "none",
+    }
