@@ -62,6 +62,11 @@ class SignDetector:
         self.signs = signs
         self.thresholds = thresholds
         self.cuts = (thresholds.emergency, thresholds.urgent)
+        # the sign columns of each head's level, looked up once rather than on every text
+        self.columns_of_level = {
+            level: [len(HEADS) + i for i, s in enumerate(signs) if s.level == level]
+            for level in HEADS
+        }
 
     def probabilities(self, analysis: Analysis) -> dict[str, float]:
         """The calibrated probability of each head and sign."""
@@ -74,16 +79,16 @@ class SignDetector:
         seen = guarded(analysis)
         encoded = self.model.encode(seen)
         logits = self.model.logits(encoded).tolist()
-        raised = [h for h, level in enumerate(HEADS) if sigmoid(logits[h]) >= self.cuts[h]]
+        head_p = [sigmoid(logits[h]) for h in range(len(HEADS))]
+        raised = [h for h in range(len(HEADS)) if head_p[h] >= self.cuts[h]]
         if not raised:
             return []
         eligible = evidence.candidates(seen, hypothetical_too=True)
         hits = []
         for head in raised:
             level = HEADS[head]
-            of_level = [i for i, s in enumerate(self.signs) if s.level == level]
-            best = max(of_level, key=lambda i: logits[len(HEADS) + i], default=None)
-            columns = [head] if best is None else [len(HEADS) + best, head]
+            best = max(self.columns_of_level[level], key=logits.__getitem__, default=None)
+            columns = [head] if best is None else [best, head]
             scores = self.model.token_scores(encoded, len(seen.rendered), columns, centred=False)
             # the sign's own words when it has any, else the words that raised the head
             found = next(
@@ -92,7 +97,7 @@ class SignDetector:
             if not found:  # raised by the intercept or by denied words alone: nothing to show
                 continue
             start, end = found[0]
-            sign = None if best is None else self.signs[best]
+            sign = None if best is None else self.signs[best - len(HEADS)]
             hits.append(
                 FlagHit(
                     id=sign.id if sign else level,
@@ -103,7 +108,7 @@ class SignDetector:
                     start=seen.starts[start],
                     end=seen.ends[end - 1],
                     source="detector",
-                    probability=round(sigmoid(logits[head]), 4),
+                    probability=round(head_p[head], 4),
                 )
             )
         return hits

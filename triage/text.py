@@ -279,14 +279,20 @@ class TextAnalyzer:
         terminator ("and", "but", "now"), whichever is nearer: "in 2010 he had a stroke" is
         past, "epilepsy since 2015 and today a seizure" is not."""
         this_year = date.today().year
+        years = [
+            i
+            for i, word in enumerate(lower)
+            if like_num[i]
+            and len(word) == 4
+            and word.isdigit()
+            and self.lexicon.past_year_min <= int(word) < this_year
+        ]
+        if not years:  # most texts name no year: no clause bounds to build
+            return
         bounds = [word in SENTENCE_ENDS for word in lower]
         for start, _ in terminators:
             bounds[start] = True
-        for i, word in enumerate(lower):
-            if not (like_num[i] and len(word) == 4 and word.isdigit()):
-                continue
-            if not self.lexicon.past_year_min <= int(word) < this_year:
-                continue
+        for i in years:
             j = i
             while j > 0 and not bounds[j - 1]:
                 j -= 1
