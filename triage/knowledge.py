@@ -133,6 +133,16 @@ class Referral(_Strict):
         return self
 
 
+class GeneralQuestion(_Strict):
+    """A question about signs in general ("can caffeine cause a seizure?") reports none: a
+    sentence that opens with one of ``openers``, ends with "?" and has none of ``personal``
+    (words that tie it to someone now: "my", "he", "this", "suddenly") is hypothetical."""
+
+    openers: list[str] = Field(min_length=1)
+    personal: list[str] = Field(min_length=1)
+    reported: list[str] = []  # in any sentence: something happened, the question may be about it
+
+
 class Negation(_Strict):
     scope_window: int = Field(ge=1, le=30)
     in_pattern: list[str] = []  # words that make a red-flag pattern a negative finding
@@ -145,6 +155,7 @@ class Negation(_Strict):
     idioms: list[str] = []  # figures of speech that are no finding: "dead tired", "dying to"
     # said after a finding, put the whole sentence before them in the past: "a fit at 16, none since"
     historical_sentence: list[str] = []
+    general_question: GeneralQuestion | None = None
 
 
 class Onset(_Strict):
@@ -265,6 +276,9 @@ def scope_lexicon(lexicon: Lexicon) -> ScopeLexicon:
         terminators=tuple(neg.terminators),
         scope_window=neg.scope_window,
         past_year_min=neg.past_year_min,
+        question_openers=tuple(neg.general_question.openers) if neg.general_question else (),
+        question_personal=tuple(neg.general_question.personal) if neg.general_question else (),
+        question_reported=tuple(neg.general_question.reported) if neg.general_question else (),
         spelling=tuple(sorted(lexicon.spelling.items())),
         lemma_overrides=tuple(sorted(lexicon.lemma_overrides.items())),
     )

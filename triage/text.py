@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import numpy
 import spacy
@@ -67,6 +68,11 @@ class ScopeLexicon:
     # (word, lemma) where the lookup table is wrong for this domain
     lemma_overrides: tuple[tuple[str, str], ...] = ()
     past_year_min: int = 0  # a year from this one to last year dates its clause (0: off)
+    # a general question ("can stress cause a seizure?"): its opening words, and the words that
+    # make it personal and so no general question ("my", "he", "this", "suddenly")
+    question_openers: tuple[str, ...] = ()
+    question_personal: tuple[str, ...] = ()
+    question_reported: tuple[str, ...] = ()  # anywhere in the text: no general question
 
 
 @dataclass
@@ -247,6 +253,8 @@ class TextAnalyzer:
                 self._mark_back(hypothetical, start, window, stops)
         if self.lexicon.past_year_min:  # "back in 2016 I had a TIA": a past year dates its clause
             self._mark_dated_clauses(hypothetical, lower, like_num, spans["terminators"])
+        if "?" in text and self.lexicon.question_openers:
+            self._mark_general_questions(hypothetical, lower)
         rendered: list[str | None] = forms  # the cache's column is a fresh list: changed in place
         for i, neg in enumerate(negated):
             if neg and forms[i] is not None:
@@ -302,6 +310,39 @@ class TextAnalyzer:
                 k += 1
             for m in range(j, i):
                 marks[m] = True
+
+    def _mark_general_questions(self, marks: list[bool], lower: list[str]) -> None:
+        """Mark each sentence that asks about signs in general: it opens with a question word,
+        ends with "?", and names no one and nothing now ("is it normal to faint at a blood
+        test?"), in a text that says nothing has happened. "Can't breathe?" opens with a denial, not a question; "is my dad having a
+        stroke?" and "is this a stroke?" are personal."""
+        openers, personal, reported = self._question_words
+        if not reported.isdisjoint(lower):
+            return
+        start = 0
+        for end, word in enumerate(lower):
+            if word not in SENTENCE_ENDS:
+                continue
+            words = [w for w in lower[start:end] if w.strip()]
+            if (
+                word == "?"
+                and words
+                and words[0] in openers
+                and (len(words) < 2 or words[1] not in ("not", "n't", "nt"))
+                and personal.isdisjoint(words)
+            ):
+                for i in range(start, end + 1):
+                    marks[i] = True
+            start = end + 1
+
+    @cached_property
+    def _question_words(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        lex = self.lexicon
+        return (
+            frozenset(lex.question_openers),
+            frozenset(lex.question_personal),
+            frozenset(lex.question_reported),
+        )
 
     @staticmethod
     def _mark_back(marks: list[bool], start: int, window: int, ends: list[bool]) -> None:

@@ -65,7 +65,8 @@ def test_char_ngrams_do_not_see_denied_words():
 
 def test_processor_pickles_without_spacy_state(processor):
     data = pickle.dumps(processor)
-    assert len(data) < 5_000
+    # the word lists and a few settings, no spaCy pipeline or lemma table (hundreds of KB)
+    assert len(data) < len(pickle.dumps(processor.lexicon)) + 2_000
     again = pickle.loads(data)
     assert again.transform(["no cold sores"]) == processor.transform(["no cold sores"])
 
