@@ -11,7 +11,7 @@ TRAINED   := models/.trained
 CORPUS    := $(shell find corpus -type f \( -name '*.yaml' -o -name '*.jsonl' \) 2>/dev/null)
 TRAINING  := $(wildcard training/*.py triage/*.py)
 
-.PHONY: install train serve test evaluate bench lint format clean help
+.PHONY: install train serve test evaluate bench compare lint format clean help
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
@@ -47,6 +47,17 @@ evaluate: $(TRAINED)  ## write reports/ and stop on a failed quality gate
 bench: $(TRAINED)  ## run the benchmarks into benchmarks/results.json
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m benchmarks.run
+
+# The representation comparison needs PyTorch, which serving must never import: its own venv.
+COMPARE_VENV := .venv-compare
+$(COMPARE_VENV)/.installed: pyproject.toml
+	test -x $(COMPARE_VENV)/bin/python || $(PYTHON) -m venv $(COMPARE_VENV)
+	$(COMPARE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(COMPARE_VENV)/bin/python -m pip install --quiet -e '.[compare]'
+	touch $@
+
+compare: $(COMPARE_VENV)/.installed  ## measure the detector's representations (heavy: own venv with torch)
+	$(COMPARE_VENV)/bin/python -m training.representations
 
 lint: $(INSTALLED)  ## ruff check and format check
 	$(BIN)/ruff check .

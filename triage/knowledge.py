@@ -155,6 +155,8 @@ class Negation(_Strict):
     idioms: list[str] = []  # figures of speech that are no finding: "dead tired", "dying to"
     # said after a finding, put the whole sentence before them in the past: "a fit at 16, none since"
     historical_sentence: list[str] = []
+    age_anchors: list[str] = []  # followed by a number, date their clause: "when she was 3"
+    not_an_age: list[str] = []  # lemmas after that number that make it a time: "5 minutes"
     general_question: GeneralQuestion | None = None
 
 
@@ -273,6 +275,8 @@ def scope_lexicon(lexicon: Lexicon) -> ScopeLexicon:
         historical_post=tuple(neg.historical_post),
         idioms=tuple(neg.idioms),
         historical_sentence=tuple(neg.historical_sentence),
+        age_anchors=tuple(neg.age_anchors),
+        not_an_age=tuple(neg.not_an_age),
         terminators=tuple(neg.terminators),
         scope_window=neg.scope_window,
         past_year_min=neg.past_year_min,

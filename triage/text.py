@@ -38,6 +38,7 @@ SCOPE_KINDS = (
     "historical_sentence",
     "terminators",
     "idioms",
+    "age_anchors",
 )
 SENTENCE_ENDS = frozenset(".!?;")
 
@@ -63,6 +64,9 @@ class ScopeLexicon:
     terminators: tuple[str, ...] = ()
     idioms: tuple[str, ...] = ()
     historical_sentence: tuple[str, ...] = ()
+    # "when she was" + a number dates its clause like a past year: "a fit when she was 18 months"
+    age_anchors: tuple[str, ...] = ()
+    not_an_age: tuple[str, ...] = ()  # after the number: it was a time, not an age ("5 minutes")
     scope_window: int = 8
     spelling: tuple[tuple[str, str], ...] = ()  # (misspelling, word meant)
     # (word, lemma) where the lookup table is wrong for this domain
@@ -117,6 +121,7 @@ class TextAnalyzer:
         self._lexeme_cache: dict[tuple[int, int], tuple] = {}
         self.spelling = {wrong: meant for wrong, meant in lexicon.spelling}
         self.lemma_overrides = dict(lexicon.lemma_overrides)
+        self.not_an_age = frozenset(lexicon.not_an_age)
         # phrases match on lemmas ("worried" = "worry"); "=turn into" matches the exact words, so
         # "could turn into" is a fear while "turned into" is a fact
         self.scope_matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
@@ -251,8 +256,17 @@ class TextAnalyzer:
         for start, end in spans["historical_post"]:  # a past finding is not a present red flag
             if not any(i in pseudo_tokens for i in range(start, end)):  # "all at once" is now
                 self._mark_back(hypothetical, start, window, stops)
-        if self.lexicon.past_year_min:  # "back in 2016 I had a TIA": a past year dates its clause
-            self._mark_dated_clauses(hypothetical, lower, like_num, spans["terminators"])
+        dates = (
+            self._past_years(lower, like_num)
+            + [  # "when I was 14": an age dates it too
+                end
+                for _, end in spans["age_anchors"]
+                if any(like_num[end : end + 2])
+                and self.not_an_age.isdisjoint(lemmas[end + 1 : end + 3])  # "when he was 5 min in"
+            ]
+        )
+        if dates:  # "back in 2016 I had a TIA": a past date marks its clause
+            self._mark_dated_clauses(hypothetical, lower, dates, spans["terminators"])
         if "?" in text and self.lexicon.question_openers:
             self._mark_general_questions(hypothetical, lower)
         rendered: list[str | None] = forms  # the cache's column is a fresh list: changed in place
@@ -276,18 +290,12 @@ class TextAnalyzer:
             scope_end=stops,
         )
 
-    def _mark_dated_clauses(
-        self,
-        marks: list[bool],
-        lower: list[str],
-        like_num: list[bool],
-        terminators: list[tuple[int, int]],
-    ) -> None:
-        """Mark the words around a year before this one, out to the sentence's ends or a
-        terminator ("and", "but", "now"), whichever is nearer: "in 2010 he had a stroke" is
-        past, "epilepsy since 2015 and today a seizure" is not."""
+    def _past_years(self, lower: list[str], like_num: list[bool]) -> list[int]:
+        """The tokens that name a year before this one (from ``past_year_min`` on)."""
+        if not self.lexicon.past_year_min:
+            return []
         this_year = date.today().year
-        years = [
+        return [
             i
             for i, word in enumerate(lower)
             if like_num[i]
@@ -295,12 +303,21 @@ class TextAnalyzer:
             and word.isdigit()
             and self.lexicon.past_year_min <= int(word) < this_year
         ]
-        if not years:  # most texts name no year: no clause bounds to build
-            return
+
+    @staticmethod
+    def _mark_dated_clauses(
+        marks: list[bool],
+        lower: list[str],
+        dates: list[int],
+        terminators: list[tuple[int, int]],
+    ) -> None:
+        """Mark the words around each past date, out to the sentence's ends or a terminator
+        ("and", "but", "now"), whichever is nearer: "in 2010 he had a stroke" is past,
+        "epilepsy since 2015 and today a seizure" is not."""
         bounds = [word in SENTENCE_ENDS for word in lower]
         for start, _ in terminators:
             bounds[start] = True
-        for i in years:
+        for i in dates:
             j = i
             while j > 0 and not bounds[j - 1]:
                 j -= 1
@@ -314,8 +331,8 @@ class TextAnalyzer:
     def _mark_general_questions(self, marks: list[bool], lower: list[str]) -> None:
         """Mark each sentence that asks about signs in general: it opens with a question word,
         ends with "?", and names no one and nothing now ("is it normal to faint at a blood
-        test?"), in a text that says nothing has happened. "Can't breathe?" opens with a denial, not a question; "is my dad having a
-        stroke?" and "is this a stroke?" are personal."""
+        test?"), in a text that says nothing has happened. "Can't breathe?" opens with a denial,
+        not a question; "is my dad having a stroke?" and "is this a stroke?" are personal."""
         openers, personal, reported = self._question_words
         if not reported.isdisjoint(lower):
             return
