@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
+
+# kept in the repository: ``make compare`` (heavy, not in CI) writes it, the report shows it
+REPRESENTATIONS = Path(__file__).resolve().parents[1] / "benchmarks" / "representations.json"
 
 SUMMARY_KEYS = (
     ("heldout", "top1_accuracy", "held-out top-1 accuracy (in-scope texts)"),
@@ -134,7 +138,57 @@ def _warning_signs(metrics: dict[str, Any]) -> list[str]:
         out.append(
             f"| {group} | {r.get('answered_by', '')} | {r['emergency_caught']}/{r['emergencies']} | {false} |"
         )
+    out += ["", *_first_contact_rounds(ws["first_contact"]), *_representations()]
     return [*out, ""]
+
+
+def _first_contact_rounds(record: dict[str, dict]) -> list[str]:
+    """The batches scored together by one model, summed: one figure per round of new writers."""
+    rounds: dict[str, list[dict]] = {}
+    for entry in record.values():
+        if "false_alarms" in entry and "model" in entry:
+            rounds.setdefault(entry["model"], []).append(entry)
+    if not rounds:
+        return []
+    out = [
+        "### First contact by round (batches scored together by one model)",
+        "",
+        "| model | batches | emergency recall | false alarms |",
+        "|---|---|---|---|",
+    ]
+    for model, entries in sorted(rounds.items()):
+        caught = sum(e["emergency_caught"] for e in entries)
+        emergencies = sum(e["emergencies"] for e in entries)
+        false = sum(e["false_alarms"] for e in entries)
+        calm = sum(e["non_emergencies"] for e in entries)
+        out.append(
+            f"| {model} | {len(entries)} | {caught}/{emergencies} ({caught / emergencies:.1%}) "
+            f"| {false}/{calm} ({false / calm:.1%}) |"
+        )
+    return [*out, ""]
+
+
+def _representations(path: Path = REPRESENTATIONS) -> list[str]:
+    """The comparison ``make compare`` measured (heavy, so not run here): shown as it was kept."""
+    if not path.exists():
+        return []
+    result = json.loads(path.read_text(encoding="utf-8"))
+    out = [
+        "### The detector's representation, chosen by measurement (`make compare`)",
+        "",
+        f"Measured {result['measured']} on {result['cases']} cases of {result['batches']} batches, "
+        f"leave-one-batch-out, emergency head only, threshold at "
+        f"{result['max_false_alarm']:.0%} false alarms.",
+        "",
+        "| representation | grouped AUC | emergency recall | false alarms | µs per text |",
+        "|---|---|---|---|---|",
+    ]
+    for name, r in result["representations"].items():
+        out.append(
+            f"| {name} | {r['auc']:.3f} | {r['emergency_recall']:.3f} | "
+            f"{r['false_alarm_rate']:.3f} | {r['us_per_text']:.0f} |"
+        )
+    return [*out, "", result["choice"], ""]
 
 
 def write_report(metrics: dict[str, Any], meta: dict[str, Any], reports_dir: Path) -> None:
