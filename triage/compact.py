@@ -141,11 +141,10 @@ class CompactLinearModel:
         ).astype(np.int64, copy=False)
         occurrence = np.full(feats.size, 0.5)
         occurrence[:n_single] = 1.0
-        # each occurrence's feature count: with these, every sum over distinct features is a sum
-        # over occurrences weighted by occurrence / count (counted over the text's own distinct
-        # features: a count vector as long as the vocabulary costs more than the whole text)
-        _, inverse = np.unique(feats, return_inverse=True)
-        counts = np.bincount(inverse, weights=occurrence).take(inverse)
+        # each occurrence's feature count, read back from a dense count vector: with these, every
+        # sum over distinct features is a sum over occurrences weighted by occurrence / count
+        # (a vocabulary-long bincount costs 8-20 µs, np.unique over the text's features 65 µs)
+        counts = np.bincount(feats, weights=occurrence, minlength=self.n_features).take(feats)
         share = occurrence / counts
         block = (feats >= self.n_words).astype(np.int64)  # 0: word features, 1: character ones
         tfidf = (np.log(counts) + 1.0) * self.idf.take(feats)  # sublinear tf (checked on load)
