@@ -153,8 +153,8 @@ def _first_contact_rounds(record: dict[str, dict]) -> list[str]:
     out = [
         "### First contact by round (batches scored together by one model)",
         "",
-        "| model | batches | emergency recall | false alarms |",
-        "|---|---|---|---|",
+        "| model | answered by | batches | emergency recall | false alarms |",
+        "|---|---|---|---|---|",
     ]
     for model, entries in sorted(rounds.items()):
         caught = sum(e["emergency_caught"] for e in entries)
@@ -162,7 +162,8 @@ def _first_contact_rounds(record: dict[str, dict]) -> list[str]:
         false = sum(e["false_alarms"] for e in entries)
         calm = sum(e["non_emergencies"] for e in entries)
         out.append(
-            f"| {model} | {len(entries)} | {caught}/{emergencies} ({caught / emergencies:.1%}) "
+            f"| {model} | {entries[0].get('answered_by', '')} | {len(entries)} "
+            f"| {caught}/{emergencies} ({caught / emergencies:.1%}) "
             f"| {false}/{calm} ({false / calm:.1%}) |"
         )
     return [*out, ""]
