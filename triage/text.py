@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 
 import numpy
 import spacy
@@ -122,6 +121,10 @@ class TextAnalyzer:
         self.spelling = {wrong: meant for wrong, meant in lexicon.spelling}
         self.lemma_overrides = dict(lexicon.lemma_overrides)
         self.not_an_age = frozenset(lexicon.not_an_age)
+        self.question_openers = frozenset(lexicon.question_openers)
+        self.question_personal = frozenset(lexicon.question_personal)
+        self.question_reported = frozenset(lexicon.question_reported)
+        self.denials = frozenset(lexicon.triggers)  # "can not breathe?" is no question
         # phrases match on lemmas ("worried" = "worry"); "=turn into" matches the exact words, so
         # "could turn into" is a fear while "turned into" is a fact
         self.scope_matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
@@ -268,7 +271,7 @@ class TextAnalyzer:
         if dates:  # "back in 2016 I had a TIA": a past date marks its clause
             self._mark_dated_clauses(hypothetical, lower, dates, spans["terminators"])
         if "?" in text and self.lexicon.question_openers:
-            self._mark_general_questions(hypothetical, lower)
+            self._mark_general_questions(hypothetical, lower, lemmas)
         rendered: list[str | None] = forms  # the cache's column is a fresh list: changed in place
         for i, neg in enumerate(negated):
             if neg and forms[i] is not None:
@@ -328,38 +331,30 @@ class TextAnalyzer:
             for m in range(j, i):
                 marks[m] = True
 
-    def _mark_general_questions(self, marks: list[bool], lower: list[str]) -> None:
+    def _mark_general_questions(
+        self, marks: list[bool], lower: list[str], lemmas: list[str]
+    ) -> None:
         """Mark each sentence that asks about signs in general: it opens with a question word,
         ends with "?", and names no one and nothing now ("is it normal to faint at a blood
-        test?"), in a text that says nothing has happened. "Can't breathe?" opens with a denial,
-        not a question; "is my dad having a stroke?" and "is this a stroke?" are personal."""
-        openers, personal, reported = self._question_words
-        if not reported.isdisjoint(lower):
+        test?"), in a text that says nothing has happened. "Can not breathe?" opens with a
+        denial, not a question; "is my dad having a stroke?" and "is this a stroke?" are personal."""
+        if not self.question_reported.isdisjoint(lower):
             return
         start = 0
         for end, word in enumerate(lower):
             if word not in SENTENCE_ENDS:
                 continue
-            words = [w for w in lower[start:end] if w.strip()]
+            words = [i for i in range(start, end) if lower[i].strip()]
             if (
                 word == "?"
                 and words
-                and words[0] in openers
-                and (len(words) < 2 or words[1] not in ("not", "n't", "nt"))
-                and personal.isdisjoint(words)
+                and lower[words[0]] in self.question_openers
+                and (len(words) < 2 or lemmas[words[1]] not in self.denials)
+                and self.question_personal.isdisjoint(lower[i] for i in words)
             ):
                 for i in range(start, end + 1):
                     marks[i] = True
             start = end + 1
-
-    @cached_property
-    def _question_words(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-        lex = self.lexicon
-        return (
-            frozenset(lex.question_openers),
-            frozenset(lex.question_personal),
-            frozenset(lex.question_reported),
-        )
 
     @staticmethod
     def _mark_back(marks: list[bool], start: int, window: int, ends: list[bool]) -> None:
