@@ -32,12 +32,18 @@ def _analyser(settings: Settings):
 def print_table(answer: Answer) -> None:
     referral = answer.referral
     level = LEVEL_MARK.get(referral.level, "NO REFERRAL")
+    if answer.alert is not None:  # what the warning signs may mean comes first
+        print(answer.alert.headline.upper())
     print(f"Referral: {level}")
     if referral.advice:
         print(f"  {referral.advice}")
     for reason in referral.reasons:
         print(f"  - {reason}")
-    if answer.in_scope:
+    if answer.in_scope and answer.alert is not None:  # not the point now: names, no numbers
+        print(f"\n{answer.alert.causes_note or 'Possible causes of twitching:'}")
+        for cause in answer.causes:
+            print(f"  {cause.name}")
+    elif answer.in_scope:
         print("\nLikely causes:")
         print(f"  {'cause':44s} {'confidence':>10s}  evidence")
         for cause in answer.causes:

@@ -78,6 +78,15 @@ class RedFlagOut(BaseModel):
     )
 
 
+class AlertOut(BaseModel):
+    concern: str | None = Field(
+        description="what the warning signs may mean (an id: stroke, heart_attack, airway, "
+        "seizure_or_collapse, brain_bleed, facial_palsy), or null for the level's general warning"
+    )
+    headline: str = Field(description="said first, before any cause of twitching")
+    causes_note: str | None = Field(description="says the causes below are not the point now")
+
+
 class Prediction(BaseModel):
     in_scope: bool
     causes: list[CauseScore]
@@ -90,6 +99,10 @@ class Prediction(BaseModel):
     )
     model_version: str
     disclaimer: str
+    alert: AlertOut | None = Field(
+        default=None,
+        description="when warning signs set the level to emergency or urgent: what they may mean",
+    )
 
 
 class BatchResponse(BaseModel):

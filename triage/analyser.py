@@ -21,7 +21,7 @@ from triage.compact import CompactLinearModel
 from triage.detector import SignDetector
 from triage.knowledge import OUT_OF_SCOPE, Knowledge
 from triage.redflags import FlagHit, RedFlagMatcher
-from triage.referral import decide
+from triage.referral import alert_for, decide
 from triage.text import Analysis, TextAnalyzer
 from triage.timeline import TimelineReader
 
@@ -146,4 +146,5 @@ class Analyser:
             message=None if in_scope else referral.out_of_scope_message,
             model_version=self.version,
             disclaimer=referral.disclaimer,
+            alert=alert_for(referral, decision.level, decision.active_flags),
         )

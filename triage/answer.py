@@ -28,6 +28,16 @@ class ReferralAdvice:
 
 
 @dataclass(frozen=True, slots=True)
+class Alert:
+    """Said first when warning signs set the level to emergency or urgent: what they may mean
+    (``concern``, ``headline``), and that the causes of twitching are not the point now."""
+
+    concern: str | None  # the id of ``referral.concerns`` that leads; None: the level's default
+    headline: str
+    causes_note: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     in_scope: bool
     causes: tuple[CauseScore, ...]
@@ -38,6 +48,7 @@ class Answer:
     message: str | None
     model_version: str
     disclaimer: str
+    alert: Alert | None = None
 
     @property
     def top_cause(self) -> str | None:
@@ -78,4 +89,11 @@ class Answer:
             "message": self.message,
             "model_version": self.model_version,
             "disclaimer": self.disclaimer,
+            "alert": None
+            if self.alert is None
+            else {
+                "concern": self.alert.concern,
+                "headline": self.alert.headline,
+                "causes_note": self.alert.causes_note,
+            },
         }

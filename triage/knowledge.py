@@ -103,6 +103,15 @@ class Rules(_Strict):
     slow_onset_level: Level
 
 
+class Concern(_Strict):
+    """What warning signs may mean, said first in an emergency or urgent answer."""
+
+    id: str = Field(pattern=r"^[a-z_]+$")
+    level: Level
+    headline: str = Field(min_length=10)
+    signs: list[str] = Field(min_length=1)  # red-flag or detector sign ids
+
+
 class Referral(_Strict):
     levels: list[Level]
     advice: dict[Level, str]
@@ -111,6 +120,9 @@ class Referral(_Strict):
     rules: Rules
     reasons: dict[str, str]
     level_words: dict[Level, str]
+    concerns: list[Concern] = []
+    concern_default: dict[Level, str] = {}  # per alarming level: the headline with no concern
+    concern_causes_note: str | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> Referral:
@@ -130,6 +142,8 @@ class Referral(_Strict):
         }
         if missing := needed - set(self.reasons):
             raise ValueError(f"reasons lacks {sorted(missing)}")
+        if self.concerns and set(self.concern_default) != {"emergency", "urgent"}:
+            raise ValueError("concern_default must give a headline for emergency and urgent")
         return self
 
 

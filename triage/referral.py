@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from triage.answer import Alert
 from triage.knowledge import LEVELS, Cause, RedFlag, Referral
 from triage.redflags import FlagHit
 from triage.timeline import Timeline
@@ -95,3 +96,22 @@ def decide(
     if top_cause is not None and level != "emergency":
         advice = f"{advice} {top_cause.advice}"
     return ReferralDecision(level=level, advice=advice, reasons=reasons, active_flags=active)
+
+
+def alert_for(policy: Referral, level: str | None, flags: list[FlagHit]) -> Alert | None:
+    """What the warning signs behind an emergency or urgent level may mean: the first concern of
+    that level whose signs were found ("these can be signs of a stroke"), else the level's
+    default. None when no warning sign set the level (a cause's own level, or a calm answer)."""
+    if level not in ("emergency", "urgent"):
+        return None
+    found = {f.id for f in flags if f.level == level}
+    if not found:
+        return None
+    concern = next((c for c in policy.concerns if c.level == level and found & set(c.signs)), None)
+    if concern is None and level not in policy.concern_default:
+        return None
+    return Alert(
+        concern=concern.id if concern else None,
+        headline=concern.headline if concern else policy.concern_default[level],
+        causes_note=policy.concern_causes_note,
+    )

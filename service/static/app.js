@@ -53,6 +53,12 @@ function render(text, answer) {
   const level = answer.referral.level || "none";
   const banner = $("banner");
   banner.className = "banner level-" + level;
+  // warning signs lead: what they may mean comes first, the causes of twitching after
+  const alert = answer.alert;
+  $("alert").hidden = !alert;
+  $("alert").textContent = alert ? alert.headline : "";
+  $("causes-note").hidden = !(alert && alert.causes_note);
+  $("causes-note").textContent = alert && alert.causes_note ? alert.causes_note : "";
   $("level").textContent = LEVELS[level] || "No referral: this is outside what the service covers";
   $("advice").textContent = answer.referral.advice || answer.message || "";
   const reasons = $("reasons");
@@ -65,6 +71,12 @@ function render(text, answer) {
   const phrases = answer.red_flags.map((f) => f.text);
   for (const c of answer.causes) {
     const li = document.createElement("li");
+    if (alert) {  // not the point now: names only, no confident bars
+      li.className = "not-now";
+      li.textContent = c.name;
+      causes.append(li);
+      continue;
+    }
     const pct = Math.round(c.confidence * 100);
     li.innerHTML = "<strong></strong> <span class='pct'></span><div class='bar' role='img'><span></span></div><div class='evidence'></div>";
     li.querySelector("strong").textContent = c.name;

@@ -63,6 +63,17 @@ def test_top_k(client: TestClient, top_k: int):
     assert len(answer["causes"]) == top_k
 
 
+def test_an_emergency_leads_with_what_its_signs_may_mean(client: TestClient):
+    text = "her face dropped on one side and her words come out garbled"
+    answer = client.post("/v1/predict", json={"text": text}).json()
+    check_shape(answer, text)
+    assert answer["referral"]["level"] == "emergency"
+    assert answer["alert"]["concern"] == "stroke"
+    assert "stroke" in answer["alert"]["headline"].lower()
+    calm = client.post("/v1/predict", json={"text": "lip twitch after coffee"}).json()
+    assert calm["alert"] is None
+
+
 def test_red_flag_in_out_of_scope_text(client: TestClient):
     text = "my chest hurts and my left arm is numb"
     answer = client.post("/v1/predict", json={"text": text}).json()

@@ -15,6 +15,15 @@ def test_predict_table_and_json(trained_model_dir, monkeypatch, capsys):
     assert main(["predict", "my chest hurts", "--json"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer["referral"]["level"] == "emergency"
+    assert answer["alert"]["concern"] == "heart_attack"
+
+
+def test_an_emergency_table_leads_with_its_meaning(trained_model_dir, monkeypatch, capsys):
+    monkeypatch.setenv("TRIAGE_MODEL_PATH", str(trained_model_dir))
+    assert main(["predict", "his face dropped on one side and he can't lift his arm"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "THESE CAN BE SIGNS OF A STROKE."
+    assert "confidence" not in out  # the twitching causes come without numbers
 
 
 def test_score_file(trained_model_dir, monkeypatch, tmp_path, capsys):

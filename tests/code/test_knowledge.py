@@ -62,3 +62,15 @@ def test_missing_cause_is_refused(corpus_copy: Path):
     path.write_text(text[: text.index("  - id: tourette")])
     with pytest.raises(ValueError, match="contract's ids"):
         load_knowledge(corpus_copy)
+
+
+def test_every_concern_names_known_signs_and_has_a_default(knowledge):
+    from triage.knowledge import load_signs
+
+    known = {f.id for f in knowledge.red_flags} | {s.id for s in load_signs(CORPUS)}
+    referral = knowledge.referral
+    assert referral.concerns
+    for concern in referral.concerns:
+        assert set(concern.signs) <= known, concern.id
+        assert concern.level in ("emergency", "urgent")
+    assert set(referral.concern_default) == {"emergency", "urgent"}

@@ -88,6 +88,10 @@ def test_red_flag_shows_the_emergency_banner(page, base_url):
     ask(page, base_url, "my face is drooping on one side and I can't lift my left arm")
     assert "level-emergency" in page.locator("#banner").get_attribute("class")
     assert "emergency services" in page.locator("#level").inner_text().lower()
+    # what the signs may mean comes first; the twitching causes follow with no confident bars
+    assert "stroke" in page.locator("#alert").inner_text().lower()
+    assert page.locator("#causes-note").is_visible()
+    assert page.locator("#causes .bar").count() == 0
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "page-emergency.png"), full_page=True)
 

@@ -34,6 +34,28 @@ def test_minimum_functionality_level(analyser: Analyser, text: str, level: str |
     assert answer.referral.level == level, answer.referral.reasons
 
 
+ALERT_CASES = [(c["text"], c["concern"]) for c in read_cases("alerts")]
+
+
+@pytest.mark.parametrize(("text", "concern"), ALERT_CASES)
+def test_warning_signs_say_first_what_they_may_mean(
+    analyser: Analyser, text: str, concern: str | None
+):
+    answer = analyser.analyse(text)
+    if concern is None:
+        assert answer.alert is None
+        return
+    assert answer.referral.level in ("emergency", "urgent")
+    assert answer.alert is not None and answer.alert.concern == concern, answer.alert
+    assert answer.alert.headline and answer.alert.causes_note
+
+
+def test_a_suspected_stroke_is_named(analyser: Analyser):
+    answer = analyser.analyse(ALERT_CASES[0][0])
+    assert "stroke" in answer.alert.headline.lower()
+    assert any("face" in r.lower() for r in answer.referral.reasons), answer.referral.reasons
+
+
 def first_of_each(n: int = 1) -> list[tuple[str, str]]:
     return [(c, t) for c, texts in PLAIN.items() for t in texts[:n]]
 
