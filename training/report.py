@@ -169,14 +169,9 @@ def _first_contact_rounds(record: dict[str, dict]) -> list[str]:
     return [*out, ""]
 
 
-def _representations(path: Path = REPRESENTATIONS) -> list[str]:
-    """The comparison ``make compare`` measured (heavy, so not run here): shown as it was kept."""
-    if not path.exists():
-        return []
-    result = json.loads(path.read_text(encoding="utf-8"))
+def representations_table(result: dict[str, Any]) -> list[str]:
+    """What ``make compare`` measured, as markdown: its own report and this one print it alike."""
     out = [
-        "### The detector's representation, chosen by measurement (`make compare`)",
-        "",
         f"Measured {result['measured']} on {result['cases']} cases of {result['batches']} batches, "
         f"leave-one-batch-out, emergency head only, threshold at "
         f"{result['max_false_alarm']:.0%} false alarms.",
@@ -190,6 +185,15 @@ def _representations(path: Path = REPRESENTATIONS) -> list[str]:
             f"{r['false_alarm_rate']:.3f} | {r['us_per_text']:.0f} |"
         )
     return [*out, "", result["choice"], ""]
+
+
+def _representations(path: Path = REPRESENTATIONS) -> list[str]:
+    """The comparison ``make compare`` measured (heavy, so not run here): shown as it was kept."""
+    if not path.exists():
+        return []
+    result = json.loads(path.read_text(encoding="utf-8"))
+    heading = "### The detector's representation, chosen by measurement (`make compare`)"
+    return [heading, "", *representations_table(result)]
 
 
 def write_report(metrics: dict[str, Any], meta: dict[str, Any], reports_dir: Path) -> None:

@@ -41,7 +41,7 @@ from training.detector import MAX_FALSE_ALARM, C, calibrated, lowest_threshold, 
 from training.export import compact_from_parts
 from training.features import SpacyTextProcessor, make_vectorizer
 from training.first_contact import scored_batches
-from training.report import REPRESENTATIONS
+from training.report import REPRESENTATIONS, representations_table
 from triage.detector import guarded
 from triage.knowledge import load_knowledge, scope_lexicon
 from triage.text import NEG_PREFIX, Analysis, ScopeLexicon
@@ -212,26 +212,6 @@ def measure(rep, rendered, words, analyses, y, groups) -> dict:
     }
 
 
-def markdown(result: dict) -> str:
-    lines = [
-        "# Representations for the warning-sign detector",
-        "",
-        f"Measured {result['measured']} by `make compare` on {result['cases']} cases of "
-        f"{result['batches']} recorded triage batches, leave-one-batch-out, emergency head only, "
-        f"threshold at {result['max_false_alarm']:.0%} false alarms on the out-of-fold scores.",
-        "",
-        "| representation | grouped AUC | emergency recall | false alarms | µs per text |",
-        "|---|---|---|---|---|",
-    ]
-    for name, r in result["representations"].items():
-        lines.append(
-            f"| {name} | {r['auc']:.3f} | {r['emergency_recall']:.3f} | "
-            f"{r['false_alarm_rate']:.3f} | {r['us_per_text']:.0f} |"
-        )
-    lines += ["", result["choice"], ""]
-    return "\n".join(lines)
-
-
 def choose(results: dict) -> str:
     """Safety first (recall at the bound), then cost: the cheapest within 0.01 of the best."""
     best = max(r["emergency_recall"] for r in results.values())
@@ -281,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     REPRESENTATIONS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     Path("reports").mkdir(exist_ok=True)
-    (Path("reports") / "representations.md").write_text(markdown(result), encoding="utf-8")
+    lines = ["# Representations for the warning-sign detector", "", *representations_table(result)]
+    (Path("reports") / "representations.md").write_text("\n".join(lines), encoding="utf-8")
     print(result["choice"])
     return 0
 
