@@ -51,31 +51,83 @@ def print_table(answer: Answer) -> None:
             print(f"  {cause.name[:44]:44s} {cause.confidence:10.2f}  {evidence}")
     else:
         print(f"\n{answer.message}")
-    if answer.duration_days is not None:
-        print(f"\nDuration stated: about {answer.duration_days:g} days")
+    if answer.duration_text is not None:
+        print(f"\nHow long, as you wrote it: {answer.duration_text}")
     print(f"\n{answer.disclaimer}")
 
 
-def score_file(analyser, source: Path, target: Path, top_k: int) -> int:
-    """Score a JSONL (``{"text": ...}``) or CSV (column ``text``) file into JSONL, with progress."""
+def input_error(text: object, top_k: int | None) -> str | None:
+    """The API's own request rules (``PredictRequest``), with its messages: None when valid."""
+    from pydantic import ValidationError
+
+    from service.schemas import PredictRequest, problem_of
+
+    try:
+        PredictRequest(text=text, top_k=top_k)
+    except ValidationError as exc:
+        return problem_of(exc)
+    return None
+
+
+def read_rows(source: Path) -> tuple[list[tuple[int, dict]], list[str]]:
+    """The rows of a JSONL (``{"text": ..., "id": ...}``) or CSV (columns ``text``, ``id``) file,
+    with their line numbers, and one ``file:line: problem`` per line that cannot be a row."""
     import csv
 
+    rows: list[tuple[int, dict]] = []
+    problems: list[str] = []
     if source.suffix == ".csv":
         with source.open(newline="", encoding="utf-8") as handle:
-            texts = [row["text"] for row in csv.DictReader(handle)]
-    else:
-        with source.open(encoding="utf-8") as handle:
-            texts = [json.loads(line)["text"] for line in handle if line.strip()]
+            reader = csv.DictReader(handle)
+            if "text" not in (reader.fieldnames or []):
+                return [], [f"{source}:1: no `text` column"]
+            for row in reader:
+                rows.append((reader.line_num, row))
+        return rows, problems
+    with source.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                problems.append(f"{source}:{number}: not JSON ({exc.msg})")
+                continue
+            if not isinstance(obj, dict) or "text" not in obj:
+                problems.append(f"{source}:{number}: no `text` key")
+                continue
+            rows.append((number, obj))
+    return rows, problems
+
+
+def score_file(analyser, source: Path, target: Path, top_k: int) -> tuple[int, int]:
+    """Score a JSONL or CSV file of texts into JSONL, with progress. A bad line is named as
+    file:line on stderr and skipped, the others are scored; an ``id`` is passed through to its
+    result. Returns (scored, skipped)."""
+    rows, problems = read_rows(source)
+    good: list[tuple[int, dict]] = []
+    for number, row in rows:
+        if error := input_error(row.get("text"), top_k):
+            problems.append(f"{source}:{number}: {error}")
+        else:
+            good.append((number, row))
+    for problem in problems:
+        print(problem, file=sys.stderr)
     chunk = MAX_BATCH
     with target.open("w", encoding="utf-8") as out:
-        for start in range(0, len(texts), chunk):
-            for answer in analyser.analyse_many(texts[start : start + chunk], top_k=top_k):
-                out.write(json.dumps(answer.to_dict(), ensure_ascii=False) + "\n")
-            done = min(start + chunk, len(texts))
-            bar = "#" * int(30 * done / max(len(texts), 1))
-            print(f"\r[{bar:30s}] {done}/{len(texts)}", end="", file=sys.stderr, flush=True)
+        for start in range(0, len(good), chunk):
+            part = good[start : start + chunk]
+            answers = analyser.analyse_many([row["text"] for _, row in part], top_k=top_k)
+            for (_, row), answer in zip(part, answers, strict=True):
+                result = answer.to_dict()
+                if "id" in row:
+                    result = {"id": row["id"], **result}
+                out.write(json.dumps(result, ensure_ascii=False) + "\n")
+            done = min(start + chunk, len(good))
+            bar = "#" * int(30 * done / max(len(good), 1))
+            print(f"\r[{bar:30s}] {done}/{len(good)}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
-    return len(texts)
+    return len(good), len(problems)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,17 +164,30 @@ def main(argv: list[str] | None = None) -> int:
                 verify(path)  # refuse with one line before uvicorn prints anything
             uvicorn.run("service.app:app", host=args.host, port=args.port, workers=args.workers)
         elif args.command == "predict":
+            if error := input_error(args.text, args.top_k):
+                print(f"error: {error}", file=sys.stderr)
+                return 1
             answer = _analyser(settings).analyse(args.text, top_k=args.top_k)
             if args.json:
                 print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
             else:
                 print_table(answer)
         elif args.command == "score":
-            n = score_file(_analyser(settings), args.source, args.target, args.top_k)
-            print(f"scored {n} texts into {args.target}", file=sys.stderr)
+            if error := input_error("x", args.top_k):
+                print(f"error: {error}", file=sys.stderr)
+                return 1
+            if not args.source.is_file():
+                print(f"error: {args.source}: no such file", file=sys.stderr)
+                return 1
+            n, skipped = score_file(_analyser(settings), args.source, args.target, args.top_k)
+            print(f"scored {n} texts into {args.target}, skipped {skipped}", file=sys.stderr)
+            return 1 if skipped and not n else 0
     except ModelIntegrityError as exc:
         print(f"refusing to start: {exc}", file=sys.stderr)
         return 2
+    except (OSError, UnicodeDecodeError) as exc:  # an unreadable input or unwritable output
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

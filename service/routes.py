@@ -18,6 +18,7 @@ from service.schemas import (
     Prediction,
     PredictRequest,
     Problem,
+    text_problem,
 )
 from service.settings import Settings
 from triage.analyser import Analyser
@@ -54,10 +55,18 @@ def predict_batch(
 ) -> dict:
     """The same answer for up to ``MAX_BATCH`` texts, in order (in a worker thread: a full batch takes
     tens of milliseconds and must not hold the event loop)."""
-    answers = analyser.analyse_many(body.texts, top_k=body.top_k or settings.default_top_k)
-    for answer in answers:
+    problems = [text_problem(text) for text in body.texts]
+    good = [text for text, problem in zip(body.texts, problems, strict=True) if problem is None]
+    answers = iter(analyser.analyse_many(good, top_k=body.top_k or settings.default_top_k))
+    results = []
+    for problem in problems:
+        if problem is not None:
+            results.append({"error": problem})
+            continue
+        answer = next(answers)
         count_answer(request.app.state.metrics, answer)
-    return {"results": [answer.to_dict() for answer in answers]}
+        results.append(answer.to_dict())
+    return {"results": results}
 
 
 @router.get("/v1/causes", response_model=list[CauseInfo], responses=ERRORS, tags=["triage"])

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 
 from triage.knowledge import Level
 from triage.limits import MAX_BATCH, MAX_TEXT_CHARS, MAX_TOP_K
@@ -36,6 +44,26 @@ Text = Annotated[
 ]
 
 
+TEXT = TypeAdapter(Text)
+
+
+def problem_of(exc: ValidationError) -> str:
+    """The first error of a validation, as one line: ``field: message``."""
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first["loc"])
+    message = first["msg"].removeprefix("Value error, ")
+    return f"{field}: {message}" if field else message
+
+
+def text_problem(text: str) -> str | None:
+    """Why a text breaks the rules of ``Text`` (the message /v1/predict gives), or None."""
+    try:
+        TEXT.validate_python(text)
+    except ValidationError as exc:
+        return f"text: {problem_of(exc)}"
+    return None
+
+
 class PredictRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -48,7 +76,14 @@ class PredictRequest(BaseModel):
 class BatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    texts: list[Text] = Field(min_length=1, max_length=MAX_BATCH)
+    # plain strings: a text that breaks the rules of `Text` is answered by an error in its place
+    # (`BatchError`), and the others are answered, instead of refusing the whole batch
+    texts: list[str] = Field(
+        min_length=1,
+        max_length=MAX_BATCH,
+        description="the texts, each under the rules of /v1/predict's `text`; one that breaks "
+        "them gets an `error` in its place in `results`",
+    )
     top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K)
 
 
@@ -93,9 +128,12 @@ class Prediction(BaseModel):
     referral: ReferralOut
     red_flags: list[RedFlagOut]
     duration_days: float | None
+    duration_text: str | None = Field(
+        default=None, description="the words of the text that state the duration ('for 3 weeks')"
+    )
     onset: Literal["sudden", "slow"] | None
     message: str | None = Field(
-        description="what the service covers, when the text is out of scope"
+        description="what the service covers, when the text is out of scope or not in English"
     )
     model_version: str
     disclaimer: str
@@ -103,10 +141,19 @@ class Prediction(BaseModel):
         default=None,
         description="when warning signs set the level to emergency or urgent: what they may mean",
     )
+    language: str = Field(
+        default="en",
+        description="ISO 639-1 code of the text's language; only English ('en') is analysed, "
+        "another language is answered with `message` (emergency numbers first) and no cause",
+    )
+
+
+class BatchError(BaseModel):
+    error: str = Field(description="why this text was not analysed: the message /v1/predict gives")
 
 
 class BatchResponse(BaseModel):
-    results: list[Prediction]
+    results: list[Prediction | BatchError] = Field(description="one per text, in order")
 
 
 class CauseInfo(BaseModel):

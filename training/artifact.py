@@ -18,6 +18,7 @@ import numpy as np
 
 from training.detector import detector_data
 from training.export import compact_from_pipeline
+from training.language import english_words
 from triage.artifact import (
     DETECTOR_PREFIX,
     FORMAT,
@@ -68,6 +69,8 @@ def save_model(
         "oos_threshold": bundle["oos_threshold"],
         "knowledge": bundle["knowledge"],
     }
+    if language := bundle["knowledge"]["lexicon"].get("language"):
+        serving["english_words"] = english_words(language["common_word_logprob"])
     if detector is not None:
         serving["detector"], detector_arrays = detector_data(detector)
         arrays.update({DETECTOR_PREFIX + k: v for k, v in detector_arrays.items()})

@@ -142,6 +142,34 @@ def _warning_signs(metrics: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
+def _language_and_vague(metrics: dict[str, Any]) -> list[str]:
+    """The language gate on blind sets, and the answers to vague texts."""
+    out = [
+        "## Texts not in English (blind sets; `lang_1` chose the thresholds)",
+        "",
+        "| set | English texts answered as another language | other languages answered as English | "
+        "other languages still given a cause |",
+        "|---|---|---|---|",
+    ]
+    for name, r in metrics.get("language", {}).items():
+        out.append(
+            f"| {name} | {r['english_rejected']}/{r['english']} | {r['other_missed']}/{r['other']} "
+            f"| {r['other_with_cause']}/{r['other']} |"
+        )
+    if v := metrics.get("vague"):
+        out += [
+            "",
+            f"## Vague texts ({v['n']} blind-written, no trigger, pattern or other symptom)",
+            "",
+            "| answered in scope | median top confidence | top confidence ≥ 0.8 | "
+            "raised to urgent or emergency |",
+            "|---|---|---|---|",
+            f"| {_pct(v['in_scope_rate'])} | {v['median_top_confidence']} "
+            f"| {_pct(v['confident_rate'])} | {v['false_alarms']} ({_pct(v['false_alarm_rate'])}) |",
+        ]
+    return [*out, ""]
+
+
 def _first_contact_rounds(record: dict[str, dict]) -> list[str]:
     """The batches scored together by one model, summed: one figure per round of new writers."""
     rounds: dict[str, list[dict]] = {}
@@ -261,6 +289,7 @@ def write_report(metrics: dict[str, Any], meta: dict[str, Any], reports_dir: Pat
         "",
         *_relabelled(metrics),
         *_warning_signs(metrics),
+        *_language_and_vague(metrics),
         "## Error analysis: the held-out texts the model gets most wrong",
         "",
         "| text | expected | P(expected) | top 3 (confidence: evidence) |",

@@ -20,6 +20,7 @@ from triage.artifact import ServingModel
 from triage.compact import CompactLinearModel
 from triage.detector import SignDetector
 from triage.knowledge import OUT_OF_SCOPE, Knowledge
+from triage.language import LanguageGate
 from triage.redflags import FlagHit, RedFlagMatcher
 from triage.referral import alert_for, decide
 from triage.text import Analysis, TextAnalyzer
@@ -34,6 +35,7 @@ class Analyser:
         oos_threshold: float,
         version: str,
         detector: SignDetector | None = None,
+        english_words: tuple[str, ...] = (),
     ):
         self.model = model
         self.processor = TextAnalyzer(model.scope_lexicon)  # the text processing it was trained on
@@ -48,6 +50,11 @@ class Analyser:
         self.oos_index = self.labels.index(OUT_OF_SCOPE)
         self.causes = {c.id: c for c in knowledge.causes}
         self.flag_rules = {f.id: f for f in knowledge.red_flags}
+        words = knowledge.lexicon.evidence
+        self.filler = frozenset(w.lower() for w in words.filler)
+        self.partial = frozenset(w.lower() for w in words.partial)
+        settings = knowledge.lexicon.language
+        self.language = LanguageGate(english_words, settings) if settings else None
         self._set_detector(detector)
 
     def _set_detector(self, detector: SignDetector | None) -> None:
@@ -69,7 +76,12 @@ class Analyser:
     def from_serving(cls, serving: ServingModel) -> Analyser:
         knowledge = Knowledge.model_validate(serving.knowledge)
         return cls(
-            serving.model, knowledge, serving.oos_threshold, serving.version, serving.detector
+            serving.model,
+            knowledge,
+            serving.oos_threshold,
+            serving.version,
+            serving.detector,
+            serving.english_words,
         )
 
     def describe(self) -> str:
@@ -109,6 +121,8 @@ class Analyser:
         return [self._answer(analysis, top_k, today) for analysis in analyses]
 
     def _answer(self, analysis: Analysis, top_k: int, today: date | None) -> Answer:
+        if self.language and (language := self.language.language(analysis.text)):
+            return self._not_english(analysis, language, today)
         encoded = self.model.encode(analysis)
         proba = self.model.proba(encoded)
         in_scope_prob = 1.0 - float(proba[self.oos_index])
@@ -121,7 +135,7 @@ class Analyser:
             order = [i for i in np.argsort(-proba, kind="stable") if i != self.oos_index][:top_k]
             # plain floats: indexing NumPy scalars one by one is slow
             scores = self.model.token_scores(encoded, len(analysis.rendered), order).tolist()
-            eligible = evidence.candidates(analysis)
+            eligible = evidence.candidates(analysis, filler=self.filler)
             for i, row in zip(order, scores, strict=True):
                 cause = self.causes[self.labels[i]]
                 causes.append(
@@ -130,7 +144,7 @@ class Analyser:
                         name=cause.name,
                         # rounded down, so the listed confidences never sum above 1
                         confidence=math.floor(float(proba[i]) * 10_000) / 10_000,
-                        evidence=tuple(evidence.phrases(analysis, row, eligible)),
+                        evidence=tuple(evidence.phrases(analysis, row, eligible, self.partial)),
                     )
                 )
             top_cause = self.causes[causes[0].id]
@@ -142,9 +156,32 @@ class Analyser:
             referral=ReferralAdvice(decision.level, decision.advice, tuple(decision.reasons)),
             red_flags=tuple(decision.active_flags),
             duration_days=timeline.duration_days,
+            duration_text=timeline.duration_text,
             onset=timeline.onset,
             message=None if in_scope else referral.out_of_scope_message,
             model_version=self.version,
             disclaimer=referral.disclaimer,
             alert=alert_for(referral, decision.level, decision.active_flags),
+        )
+
+    def _not_english(self, analysis: Analysis, language: str, today: date | None) -> Answer:
+        """A text in another language: no cause is guessed and the answer says why, with the
+        emergency numbers. A rule that still finds a warning sign (an English word in the text)
+        still sets the level; the detector, which learned English, does not read it."""
+        flags = self.flags.find(analysis)
+        timeline = self.timeline.read(analysis, today)
+        decision = decide(self.knowledge.referral, self.flag_rules, None, flags, timeline)
+        referral = self.knowledge.referral
+        return Answer(
+            in_scope=False,
+            causes=(),
+            referral=ReferralAdvice(decision.level, decision.advice, tuple(decision.reasons)),
+            red_flags=tuple(decision.active_flags),
+            duration_days=None,
+            onset=None,
+            message=referral.language_message or referral.out_of_scope_message,
+            model_version=self.version,
+            disclaimer=referral.disclaimer,
+            alert=alert_for(referral, decision.level, decision.active_flags),
+            language=language,
         )

@@ -49,6 +49,8 @@ class Answer:
     model_version: str
     disclaimer: str
     alert: Alert | None = None
+    duration_text: str | None = None  # the duration as the text states it: "for 3 weeks"
+    language: str = "en"  # ISO 639-1: another language is answered with a message, no cause
 
     @property
     def top_cause(self) -> str | None:
@@ -85,6 +87,7 @@ class Answer:
                 for f in self.red_flags
             ],
             "duration_days": self.duration_days,
+            "duration_text": self.duration_text,
             "onset": self.onset,
             "message": self.message,
             "model_version": self.model_version,
@@ -96,4 +99,5 @@ class Answer:
                 "headline": self.alert.headline,
                 "causes_note": self.alert.causes_note,
             },
+            "language": self.language,
         }

@@ -34,7 +34,7 @@ SERVING_ARRAYS = "serving.npz"
 PINNED = ("scikit-learn", "spacy", "spacy-lookups-data", "numpy", "scipy")
 # The layout of the artifact and the modules its pickle names. Raised whenever either changes, so a
 # model made by older code is refused with a reason instead of failing while it loads.
-FORMAT = 3
+FORMAT = 4
 DETECTOR_PREFIX = "detector."  # the detector's arrays in serving.npz
 
 
@@ -53,6 +53,7 @@ class ServingModel:
     oos_threshold: float
     knowledge: dict[str, Any]
     detector: SignDetector | None = None
+    english_words: tuple[str, ...] = ()  # the language gate's common English words
 
 
 def library_versions() -> dict[str, str]:
@@ -138,6 +139,7 @@ def load_serving(model_dir: Path) -> ServingModel:
         oos_threshold=float(serving["oos_threshold"]),
         knowledge=serving["knowledge"],
         detector=detector,
+        english_words=tuple(serving.get("english_words", ())),
     )
 
 

@@ -12,9 +12,12 @@ MAX_EVIDENCE = 4
 EVIDENCE_MIN_SHARE = 0.2  # a word is evidence when it pushes at least this share of the strongest
 
 
-def candidates(analysis: Analysis, hypothetical_too: bool = False) -> list[int]:
-    """Tokens that may be evidence: denied words ("no cold sores"), stop words and bare numbers
-    never are; with ``hypothetical_too``, nor are feared or past ones ("what if it is a stroke")."""
+def candidates(
+    analysis: Analysis, hypothetical_too: bool = False, filler: frozenset[str] = frozenset()
+) -> list[int]:
+    """Tokens that may be evidence: denied words ("no cold sores"), stop words, bare numbers and
+    ``filler`` ("ok", "lol": ``lexicon.evidence.filler``) never are; with ``hypothetical_too``,
+    nor are feared or past ones ("what if it is a stroke")."""
     return [
         i
         for i, r in enumerate(analysis.rendered)
@@ -23,6 +26,7 @@ def candidates(analysis: Analysis, hypothetical_too: bool = False) -> list[int]:
         and not analysis.is_stop[i]
         and not analysis.like_num[i]
         and not (hypothetical_too and analysis.hypothetical[i])
+        and analysis.lower[i] not in filler
     ]
 
 
@@ -48,6 +52,40 @@ def spans(analysis: Analysis, column: list[float], eligible: list[int]) -> list[
     return [(start, end) for _, start, end in merged]
 
 
-def phrases(analysis: Analysis, column: list[float], eligible: list[int]) -> list[str]:
-    """The evidence as exact substrings of the input, strongest first."""
-    return [analysis.span_text(start, end) for start, end in spans(analysis, column, eligible)]
+def whole(analysis: Analysis, start: int, end: int, partial: frozenset[str]) -> tuple[int, int]:
+    """The span grown to whole words: a capitalised name ("Bull" of "Red Bull") takes in its
+    capitalised neighbours, and a word that means nothing alone (``partial``: "left") the
+    word after it ("left eye")."""
+    text = analysis.text
+    capital = [text[analysis.starts[i]].isupper() for i in range(len(analysis.starts))]
+    sentence_start = {0} | {i + 1 for i, e in enumerate(analysis.scope_end) if e}
+    if capital[start] and start not in sentence_start:
+        while start - 1 not in sentence_start and start > 0 and capital[start - 1]:
+            start -= 1
+        while end < len(capital) and capital[end] and analysis.rendered[end]:
+            end += 1
+    alone = end - start == 1 and analysis.lower[start] in partial
+    if alone and end < len(analysis.rendered) and analysis.rendered[end]:
+        end += 0 if analysis.is_stop[end] else 1
+    return start, end
+
+
+def phrases(
+    analysis: Analysis,
+    column: list[float],
+    eligible: list[int],
+    partial: frozenset[str] = frozenset(),
+) -> list[str]:
+    """The evidence as exact substrings of the input, strongest first: whole words, each once
+    (a word that means nothing alone and has no word to join is left out)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for start, end in spans(analysis, column, eligible):
+        start, end = whole(analysis, start, end, partial)
+        if end - start == 1 and analysis.lower[start] in partial:
+            continue
+        phrase = analysis.span_text(start, end)
+        if (key := phrase.lower()) not in seen and not any(key in s for s in seen):
+            seen.add(key)
+            out.append(phrase)
+    return out

@@ -116,6 +116,7 @@ class Referral(_Strict):
     levels: list[Level]
     advice: dict[Level, str]
     out_of_scope_message: str
+    language_message: str | None = None  # the answer to a text that is not in English
     disclaimer: str = Field(min_length=20)
     rules: Rules
     reasons: dict[str, str]
@@ -193,6 +194,22 @@ class DurationLexicon(_Strict):
     clause_breaks: list[str] = Field(min_length=1)  # where the words an "ago" dates begin
 
 
+class LanguageSettings(_Strict):
+    """When a text is not English (``triage.language``): shares and probabilities in [0, 1]."""
+
+    common_word_logprob: float = Field(lt=0)  # how common an English word must be to count
+    english_share: float = Field(gt=0, le=1)  # this share of common English words: English
+    latin_share: float = Field(gt=0, le=1)  # below this share of Latin letters: another script
+    min_probability: float = Field(ge=0, le=1)  # the identifier's least probability to believe
+
+
+class EvidenceWords(_Strict):
+    """Words that are never evidence alone (``triage.evidence``)."""
+
+    filler: list[str] = []  # never evidence: "ok", "lol", "properly"
+    partial: list[str] = []  # evidence only with the word after them: "left" -> "left eye"
+
+
 class Lexicon(_Strict):
     negation: Negation
     onset: Onset
@@ -200,6 +217,8 @@ class Lexicon(_Strict):
     duration: DurationLexicon
     spelling: dict[str, str] = {}  # common misspellings and the word meant: "sezure" -> "seizure"
     lemma_overrides: dict[str, str] = {}  # where the lookup table is wrong here: "left" -> "left"
+    language: LanguageSettings | None = None  # None: every text is read as English
+    evidence: EvidenceWords = EvidenceWords()
 
 
 class Knowledge(_Strict):

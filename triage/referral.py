@@ -6,6 +6,7 @@ reasons of the rules that gave it, so each referral says in plain words why.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from triage.answer import Alert
@@ -75,8 +76,10 @@ def decide(
         )
         rules = policy.rules
         if timeline.duration_days is not None and timeline.duration_days > rules.duration_days_over:
-            days = f"{timeline.duration_days:g}"
-            candidates.append((rules.duration_level, policy.reasons["duration"].format(days=days)))
+            reason = policy.reasons["duration"].format(
+                duration=timeline.duration_words, text=timeline.duration_text
+            )
+            candidates.append((rules.duration_level, reason))
         days = timeline.duration_days
         if timeline.recurring_text and (days is None or days >= rules.recurring_min_days):
             text = timeline.recurring_text
@@ -89,13 +92,30 @@ def decide(
     reasons = [reason for lvl, reason in candidates if lvl == level]
     if level == "self_care" and top_cause is not None:
         reasons.append(policy.reasons["self_care"])
-    advice = policy.advice[level]
-    extras = (flag_rules[h.id].advice for h in active if h.level == level and h.id in flag_rules)
-    for extra in dict.fromkeys(e for e in extras if e):  # once each, in the order found
-        advice = f"{advice} {extra}"
-    if top_cause is not None and level != "emergency":
-        advice = f"{advice} {top_cause.advice}"
-    return ReferralDecision(level=level, advice=advice, reasons=reasons, active_flags=active)
+    parts = [policy.advice[level]]
+    parts += [flag_rules[h.id].advice for h in active if h.level == level and h.id in flag_rules]
+    if top_cause is not None and level in ("self_care", "see_doctor"):
+        # urgent or emergency: what to do now is the level's advice; the cause's would be noise
+        parts.append(top_cause.advice)
+    return ReferralDecision(
+        level=level, advice=said_once(parts), reasons=reasons, active_flags=active
+    )
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def said_once(parts: list[str | None]) -> str:
+    """The advice texts joined, each sentence once: two rules may give the same counsel."""
+    seen: set[str] = set()
+    out = []
+    for part in parts:
+        for sentence in _SENTENCE_END.split(part or ""):
+            key = " ".join(sentence.lower().split())
+            if key and key not in seen:
+                seen.add(key)
+                out.append(sentence.strip())
+    return " ".join(out)
 
 
 def alert_for(policy: Referral, level: str | None, flags: list[FlagHit]) -> Alert | None:

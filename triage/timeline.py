@@ -18,6 +18,26 @@ from triage.knowledge import Lexicon
 from triage.text import Analysis, TextAnalyzer
 
 
+def duration_words(days: float) -> str:
+    """A duration as people say it: "about 20 minutes", "about 3 weeks", never "0.01 days"."""
+    for unit, size, limit in (
+        ("minute", 1 / 1440, 1 / 24),
+        ("hour", 1 / 24, 1),
+        ("day", 1, 14),
+        ("week", 7, 60),
+        ("month", 30, 365),
+        ("year", 365, float("inf")),
+    ):
+        if days < limit:
+            n = max(1, round(days / size))
+            return (
+                f"about {'an' if unit == 'hour' else 'a'} {unit}"
+                if n == 1
+                else f"about {n} {unit}s"
+            )
+    raise AssertionError("unreachable")
+
+
 @dataclass(frozen=True)
 class Timeline:
     duration_days: float | None
@@ -27,6 +47,11 @@ class Timeline:
     # when slow onset is only inferred from a long duration: the character span of the clause
     # that states it, the only place where it says how a symptom started; None: the whole text
     slow_clause: tuple[int, int] | None = None
+    duration_text: str | None = None  # the words of the text that state the duration
+
+    @property
+    def duration_words(self) -> str | None:
+        return None if self.duration_days is None else duration_words(self.duration_days)
 
     def slow_for(self, start: int, end: int) -> bool:
         """Whether the symptom at [start, end) of the text came on slowly."""
@@ -67,6 +92,7 @@ class TimelineReader:
         self.event_re = re.compile(rf"\b(?:{events})\b")
         ties = "|".join(re.escape(t.lower()) for t in durations.event_ties) or r"(?!x)x"
         self.tie_re = re.compile(rf"\b(?:{ties})\b")
+        self.since_re = re.compile(r"\s+(?:now\s+)?(?:since|after)\b")
         self.matcher = PhraseMatcher(analyzer.nlp.vocab, attr="LEMMA")
         self.matcher.add("sudden", [analyzer.phrase_doc(p) for p in lexicon.onset.sudden])
         self.matcher.add("slow", [analyzer.phrase_doc(p) for p in lexicon.onset.slow])
@@ -82,6 +108,7 @@ class TimelineReader:
         lowered = text.lower()
         found: list[tuple[float, int, int, bool]] = []
         events: list[tuple[float, int, int, bool]] = []  # times that date another event
+        ties_text = lowered  # where a tie may be: not inside "4 days since I quit" itself
         for m in self.duration_re.finditer(lowered) if self.unit_re.search(lowered) else ():
             if m.group("old") or not (m.group("pre") or m.group("post")):
                 continue
@@ -89,13 +116,23 @@ class TimelineReader:
             days = value * self.units[m.group("unit")]
             over = m.group("pre") == "over" or lowered.endswith("over ", 0, m.start())
             dates_event = "ago" in (m.group("post") or "") and self._dates_event(lowered, m.start())
+            # "for 3 days since I quit" is how long the symptom lasted; "3 days since I quit"
+            # dates the quitting
+            clause_end = None
+            if not dates_event and m.group("pre") != "for":
+                clause_end = self._dates_next_event(lowered, m.end())
+            if clause_end is not None:
+                dates_event = True
+                blank = " " * (clause_end - m.start())
+                ties_text = ties_text[: m.start()] + blank + ties_text[clause_end:]
             (events if dates_event else found).append((days, *m.span(), over))
         for m in self.phrase_re.finditer(lowered):
             found.append((self.phrase_days[m.group(1)], *m.span(), False))
         for m in self.weekday_re.finditer(lowered) if "since" in lowered else ():
             days = (today.weekday() - self.weekdays.index(m.group(1))) % 7
             found.append((float(days or 7), *m.span(), False))
-        if events and (not found or self.tie_re.search(lowered)):
+        # a time that dates a cause is not the symptom's duration, unless the text ties the two
+        if events and self.tie_re.search(ties_text):
             found += events
         if not found:
             return None
@@ -106,6 +143,17 @@ class TimelineReader:
         """Whether the clause before ``start`` names an event ("quit smoking 3 days ago")."""
         clause_start = max(lowered.rfind(mark, 0, start) for mark in self.clause_breaks) + 1
         return self.event_re.search(lowered, clause_start, start) is not None
+
+    def _dates_next_event(self, lowered: str, end: int) -> int | None:
+        """Where the clause ends, when the time ending at ``end`` counts from an event named
+        after it: "it's been 4 days since I stopped smoking" dates the quitting, not the symptom.
+        None when it does not."""
+        if (since := self.since_re.match(lowered, end)) is None:
+            return None
+        breaks = [i for mark in self.clause_breaks if (i := lowered.find(mark, since.end())) >= 0]
+        clause_end = min(breaks, default=len(lowered))
+        found = self.event_re.search(lowered, since.end(), clause_end)
+        return clause_end if found else None
 
     def _clause(self, analysis: Analysis, start: int, end: int) -> tuple[int, int] | None:
         """The character span of the clause around [start, end): tokens up to where a negation
@@ -131,6 +179,10 @@ class TimelineReader:
         """The longest stated duration counts: under-reading one would under-triage."""
         longest = self._longest_duration(analysis.text, today or date.today())
         days = longest[0] if longest else None
+        stated = None
+        if longest is not None:  # offsets of the lowered text: the input's own words when equal
+            text = analysis.text if len(analysis.text.lower()) == len(analysis.text) else None
+            stated = (text or analysis.text.lower())[longest[1] : longest[2]].strip()
         marks: dict[str, str] = {}
         for match_id, start, end in self.matcher(analysis.doc):
             kind = self.vocab.strings[match_id]
@@ -143,11 +195,11 @@ class TimelineReader:
         elif "slow" in marks:
             onset, onset_text = "slow", marks["slow"]
         elif longest is not None and longest[0] >= self.lexicon.onset.slow_duration_days:
-            onset, onset_text = "slow", f"about {days:g} days"
+            onset, onset_text = "slow", stated
             if not longest[3]:
                 # "for 3 weeks" may belong to another symptom than the red flag: it says nothing
                 # of the other clauses ("over 3 weeks" speaks for the whole text); a clause that
                 # cannot be placed holds back no red flag (the safe side)
                 clause = self._clause(analysis, longest[1], longest[2]) or (0, 0)
-                return Timeline(days, onset, onset_text, marks.get("recurring"), clause)
-        return Timeline(days, onset, onset_text, marks.get("recurring"))
+                return Timeline(days, onset, onset_text, marks.get("recurring"), clause, stated)
+        return Timeline(days, onset, onset_text, marks.get("recurring"), None, stated)

@@ -27,6 +27,23 @@ function describeProblem(status, body) {
   return "Something went wrong (" + status + "). Please try again.";
 }
 
+// Emergency numbers in a text become links that dial on a phone (tel:), built as nodes, never HTML.
+const NUMBERS = /\b(112|911|999)\b/g;
+function withCallLinks(el, text) {
+  el.textContent = "";
+  let last = 0;
+  for (const m of (text || "").matchAll(NUMBERS)) {
+    el.append(text.slice(last, m.index));
+    const a = document.createElement("a");
+    a.href = "tel:" + m[1];
+    a.className = "call";
+    a.textContent = m[1];
+    el.append(a);
+    last = m.index + m[1].length;
+  }
+  el.append((text || "").slice(last));
+}
+
 function highlight(text, phrases) {
   const box = $("highlighted");
   box.textContent = "";
@@ -56,18 +73,23 @@ function render(text, answer) {
   // warning signs lead: what they may mean comes first, the causes of twitching after
   const alert = answer.alert;
   $("alert").hidden = !alert;
-  $("alert").textContent = alert ? alert.headline : "";
+  withCallLinks($("alert"), alert ? alert.headline : "");
   $("causes-note").hidden = !(alert && alert.causes_note);
   $("causes-note").textContent = alert && alert.causes_note ? alert.causes_note : "";
-  $("level").textContent = LEVELS[level] || "No referral: this is outside what the service covers";
-  $("advice").textContent = answer.referral.advice || answer.message || "";
+  const english = !answer.language || answer.language === "en";
+  $("level").textContent = LEVELS[level] ||
+    (english ? "No referral: this is outside what the service covers" : "Only English is understood");
+  // the advice of the level only: the out-of-scope message has its own place, said once
+  withCallLinks($("advice"), answer.referral.advice || "");
+  $("advice").hidden = !answer.referral.advice;
   const reasons = $("reasons");
   reasons.textContent = "";
   for (const r of answer.referral.reasons) { const li = document.createElement("li"); li.textContent = r; reasons.append(li); }
   const causes = $("causes");
   causes.textContent = "";
   $("scope-message").hidden = answer.in_scope;
-  $("scope-message").textContent = answer.in_scope ? "" : answer.message;
+  withCallLinks($("scope-message"), answer.in_scope ? "" : answer.message);
+  $("causes-title").hidden = !answer.causes.length;
   const phrases = answer.red_flags.map((f) => f.text);
   for (const c of answer.causes) {
     const li = document.createElement("li");
@@ -88,7 +110,7 @@ function render(text, answer) {
     causes.append(li);
   }
   highlight(text, phrases);
-  $("duration").textContent = answer.duration_days == null ? "" : "How long, as you wrote it: about " + answer.duration_days + " days.";
+  $("duration").textContent = answer.duration_text == null ? "" : "How long, as you wrote it: \u201c" + answer.duration_text + "\u201d";
   $("disclaimer").textContent = answer.disclaimer;
   $("result").hidden = false;
   if (level === "emergency") banner.scrollIntoView({ block: "start" });

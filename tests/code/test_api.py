@@ -183,7 +183,20 @@ def test_batch_limits(client: TestClient):
     assert client.post("/v1/predict/batch", json={"texts": []}).status_code == 422
     many = {"texts": ["lip twitch"] * 257}
     assert client.post("/v1/predict/batch", json=many).status_code == 422
-    assert client.post("/v1/predict/batch", json={"texts": ["ok", ""]}).status_code == 422
+    assert client.post("/v1/predict/batch", json={"texts": ["ok", 3]}).status_code == 422
+
+
+def test_one_bad_text_in_a_batch_is_marked_and_the_others_answered(client: TestClient):
+    texts = ["lip twitch after coffee", "", "a" * 5001, "   ", "my eyelid jumps when stressed"]
+    response = client.post("/v1/predict/batch", json={"texts": texts})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert len(results) == len(texts)
+    assert results[0]["in_scope"] and results[4]["in_scope"]
+    single = client.post("/v1/predict", json={"text": ""}).json()["detail"][0]["msg"]
+    assert results[1] == {"error": "text: " + single.removeprefix("Value error, ")}
+    assert "at most 5000 characters" in results[2]["error"]
+    assert "empty or only whitespace" in results[3]["error"]
 
 
 @pytest.mark.parametrize(

@@ -43,3 +43,47 @@ def test_no_model_is_a_clear_error(tmp_path, monkeypatch):
         assert "make train" in str(exc)
     else:
         raise AssertionError("expected a clear error")
+
+
+def test_the_cli_applies_the_api_input_rules_with_its_messages(
+    trained_model_dir, monkeypatch, capsys
+):
+    monkeypatch.setenv("TRIAGE_MODEL_PATH", str(trained_model_dir))
+    cases = [
+        (["predict", "   "], "text is empty or only whitespace"),
+        (["predict", "a" * 5001], "at most 5000 characters"),
+        (["predict", "lip twitch", "--top-k", "0"], "top_k: Input should be greater than or equal"),
+        (["predict", "lip twitch", "--top-k", "99"], "top_k: Input should be less than or equal"),
+    ]
+    for argv, message in cases:
+        assert main(argv) == 1, argv
+        captured = capsys.readouterr()
+        assert message in captured.err and "Traceback" not in captured.err + captured.out
+
+
+def test_score_names_bad_lines_goes_on_and_passes_ids_through(
+    trained_model_dir, monkeypatch, tmp_path, capsys
+):
+    monkeypatch.setenv("TRIAGE_MODEL_PATH", str(trained_model_dir))
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        '{"id": "a1", "text": "lip twitch after coffee"}\n'
+        "not json\n"
+        '{"txt": "no text key"}\n'
+        '{"id": 4, "text": "   "}\n'
+        '{"id": 5, "text": "my eyelid jumps when I am stressed"}\n'
+    )
+    assert main(["score", str(source), str(tmp_path / "out.jsonl")]) == 0
+    err = capsys.readouterr().err
+    assert f"{source}:2: not JSON" in err
+    assert f"{source}:3: no `text` key" in err
+    assert f"{source}:4: text: text is empty" in err
+    assert "scored 2 texts" in err and "skipped 3" in err
+    results = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in results] == ["a1", 5]
+
+
+def test_score_a_missing_file_is_one_line(trained_model_dir, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("TRIAGE_MODEL_PATH", str(trained_model_dir))
+    assert main(["score", str(tmp_path / "nope.jsonl"), str(tmp_path / "out.jsonl")]) == 1
+    assert "no such file" in capsys.readouterr().err

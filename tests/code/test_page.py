@@ -96,6 +96,30 @@ def test_red_flag_shows_the_emergency_banner(page, base_url):
     page.screenshot(path=str(SCREENSHOTS / "page-emergency.png"), full_page=True)
 
 
+def test_emergency_numbers_are_links_that_dial(page, base_url):
+    ask(page, base_url, "my face is drooping on one side and I can't lift my left arm")
+    links = page.locator("#advice a.call")
+    assert sorted(links.nth(i).get_attribute("href") for i in range(links.count())) == [
+        "tel:112",
+        "tel:911",
+        "tel:999",
+    ]
+    box = links.first.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44  # large enough to tap
+
+
+def test_another_language_gets_the_message_and_the_numbers(page, base_url):
+    ask(page, base_url, "J'ai la paupière qui saute depuis une semaine, surtout le soir")
+    message = page.locator("#scope-message")
+    assert message.is_visible()
+    assert "english" in message.inner_text().lower()
+    assert message.locator("a.call").count() == 3
+    assert "english" in page.locator("#level").inner_text().lower()
+    assert not page.locator("#causes-title").is_visible()  # no empty "Possible causes"
+    assert page.locator("#causes li").count() == 0
+    assert not page.locator("#advice").is_visible()  # the message is said once
+
+
 def test_empty_text_is_explained_in_words(page, base_url):
     page.goto(base_url + "/")
     page.locator("#submit").click()

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from tests.rules import Rules, read_cases
+from triage.timeline import duration_words
 
 WEDNESDAY = date(2026, 11, 25)
 
@@ -62,3 +63,27 @@ def test_a_slow_build_up_holds_back_the_sudden_only_flags(rules: Rules, text: st
 def test_recent_words_make_the_onset_sudden(rules: Rules):
     text = "twitching for months and today my face is drooping"
     assert rules.timeline.read(rules.analyzer.analyse(text), WEDNESDAY).onset == "sudden"
+
+
+@pytest.mark.parametrize(
+    ("days", "words"),
+    [
+        (0.0007, "about a minute"),
+        (0.014, "about 20 minutes"),
+        (0.3, "about 7 hours"),
+        (1, "about a day"),
+        (4, "about 4 days"),
+        (21, "about 3 weeks"),
+        (90, "about 3 months"),
+        (730, "about 2 years"),
+    ],
+)
+def test_a_duration_is_said_as_people_say_it(days: float, words: str):
+    assert duration_words(days) == words
+
+
+def test_the_duration_is_kept_in_the_texts_own_words(rules: Rules):
+    text = "My upper lip has been twitching for 3 weeks now, on and off"
+    timeline = rules.timeline.read(rules.analyzer.analyse(text), WEDNESDAY)
+    assert timeline.duration_text == "for 3 weeks now"
+    assert timeline.duration_words == "about 3 weeks"

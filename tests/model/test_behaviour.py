@@ -161,3 +161,54 @@ def test_a_face_weak_with_a_palsy_sign_is_urgent_with_bells_advice(analyser: Ana
     advice = answer.referral.advice
     assert "today" in advice and "72 hours" in advice and "emergency services" in advice
     assert {f.id: f.level for f in answer.red_flags}["face_droop"] == "urgent"
+
+
+LANGUAGE_CASES = [(c["text"], c["english"]) for c in read_cases("languages")]
+
+
+@pytest.mark.parametrize(("text", "english"), LANGUAGE_CASES)
+def test_a_text_in_another_language_gets_the_message_not_a_cause(
+    analyser: Analyser, text: str, english: bool
+):
+    answer = analyser.analyse(text)
+    if english:
+        assert answer.language == "en"
+        return
+    assert answer.language != "en"
+    assert not answer.in_scope and not answer.causes
+    assert answer.message == analyser.knowledge.referral.language_message
+    assert "112" in answer.message and "911" in answer.message
+
+
+def test_a_rule_still_sets_the_level_in_another_language(analyser: Analyser):
+    """An English warning sign inside another language's text is not lost to the message."""
+    answer = analyser.analyse("mi padre de repente tiene dolor de pecho, chest pain, ayuda")
+    assert answer.language != "en"
+    assert answer.referral.level == "emergency"
+
+
+def _sentences(advice: str) -> list[str]:
+    return [" ".join(s.lower().split()) for s in re.split(r"(?<=[.!?])\s+", advice) if s.strip()]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [t for _, t in first_of_each(2)]
+    + [t for t, _ in ALERT_CASES]
+    + ["my lip has twitched for two weeks since I quit smoking and it keeps coming back"],
+)
+def test_advice_says_each_sentence_once(analyser: Analyser, text: str):
+    advice = analyser.analyse(text).referral.advice or ""
+    sentences = _sentences(advice)
+    assert len(sentences) == len(set(sentences)), advice
+
+
+def test_cause_advice_agrees_with_the_level(analyser: Analyser):
+    """A cold sore's "antivirals work best at the first tingle" is not told to wait for days,
+    and an urgent or emergency answer gives what to do now, not a cause's routine advice."""
+    answer = analyser.analyse("tingling on my upper lip and a small blister, I get cold sores")
+    assert answer.causes[0].id == "herpes"
+    assert "coming days" not in answer.referral.advice
+    stroke = analyser.analyse(ALERT_CASES[0][0])
+    for cause in analyser.knowledge.causes:
+        assert cause.advice not in stroke.referral.advice
