@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from service.logs import configure_logging
 from service.metrics import make_metrics
@@ -64,7 +65,9 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fas
         if loading is not None and not loading.done():
             loading.cancel()
 
-    app = FastAPI(
+    # FastAPIOffline: FastAPI whose /docs and /redoc load Swagger UI and ReDoc from files the
+    # package ships, not from a CDN, so the docs work on a machine without internet
+    app = FastAPIOffline(
         title="Lip and facial twitching triage",
         summary="Likely causes and referral advice from a free-text description. Not a diagnosis.",
         version=metadata.version("lip-twitch-triage"),  # one version: pyproject.toml

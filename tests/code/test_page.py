@@ -126,3 +126,14 @@ def test_empty_text_is_explained_in_words(page, base_url):
     error = page.locator("#error")
     error.wait_for(state="visible")
     assert "cannot be empty" in error.inner_text()
+
+
+def test_api_docs_render_with_no_network(page, base_url):
+    """Swagger UI's files come from the app (fastapi-offline), not a CDN: every request the
+    docs page makes goes to the service itself, and the operations appear."""
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+    page.goto(base_url + "/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=15_000)
+    assert "/v1/predict" in page.locator(".swagger-ui").inner_text()
+    assert hosts == {base_url.split("/")[2]}, hosts
