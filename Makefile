@@ -11,16 +11,21 @@ TRAINED   := models/.trained
 CORPUS    := $(shell find corpus -type f \( -name '*.yaml' -o -name '*.jsonl' \) 2>/dev/null)
 TRAINING  := $(wildcard training/*.py triage/*.py)
 
-.PHONY: install train serve test evaluate bench compare lint format clean help
+.PHONY: install lock train serve test evaluate bench compare lint format clean help
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
-$(INSTALLED): pyproject.toml
+# requirements.lock holds the versions the tests last passed with (`make lock` refreshes it):
+# a fresh install gets those, then the project itself without resolving anything again.
+LOCK := requirements.lock
+$(INSTALLED): pyproject.toml $(LOCK)
+	@echo "Installing into $(VENV) the versions of $(LOCK) (the first time takes a few minutes)..."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e '.[dev]'
 	@# the browser test drives Debian's Chromium (Playwright's own browser download is not reachable)
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	  apt-get install -y -qq chromium >/dev/null) || echo "no Chromium: the browser test will skip"
@@ -28,7 +33,16 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)  ## create .venv and install the project with its dev extras
 
+lock:  ## resolve pyproject.toml's dependencies afresh into requirements.lock (then run the tests)
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet '.[dev]'
+	( echo "# pip freeze of a fresh install of .[dev]: \`make lock\` writes it, \`make install\` installs it"; \
+	  .venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^lip-twitch-triage' ) > $(LOCK)
+	rm -rf .venv-lock build *.egg-info
+
 $(TRAINED): $(INSTALLED) $(CORPUS) $(TRAINING)
+	@echo "Training a model from corpus/ (a few minutes on two cores; the steps follow)..."
 	$(BIN)/python -m training.train
 	touch $@
 

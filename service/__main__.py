@@ -44,11 +44,14 @@ def print_table(answer: Answer) -> None:
         for cause in answer.causes:
             print(f"  {cause.name}")
     elif answer.in_scope:
+        if answer.detail_message:
+            print(f"\n{answer.detail_message}")
         print("\nLikely causes:")
-        print(f"  {'cause':44s} {'confidence':>10s}  evidence")
+        print(f"  {'cause':44s} {'confidence':>12s}  evidence")
         for cause in answer.causes:
             evidence = ", ".join(cause.evidence) or "-"
-            print(f"  {cause.name[:44]:44s} {cause.confidence:10.2f}  {evidence}")
+            said = cause.band or f"{cause.confidence:.2f}"  # in words; --json gives the number
+            print(f"  {cause.name[:44]:44s} {said:>12s}  {evidence}")
     else:
         print(f"\n{answer.message}")
     if answer.duration_text is not None:
@@ -162,7 +165,14 @@ def main(argv: list[str] | None = None) -> int:
             path = model_dir(settings)
             if path is not None:
                 verify(path)  # refuse with one line before uvicorn prints anything
-            uvicorn.run("service.app:app", host=args.host, port=args.port, workers=args.workers)
+            # access_log=False: the service logs each request once, as JSON (service.middleware)
+            uvicorn.run(
+                "service.app:app",
+                host=args.host,
+                port=args.port,
+                workers=args.workers,
+                access_log=False,
+            )
         elif args.command == "predict":
             if error := input_error(args.text, args.top_k):
                 print(f"error: {error}", file=sys.stderr)

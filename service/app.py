@@ -90,8 +90,10 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fas
         ]
         return JSONResponse({"detail": errors}, status_code=422)
 
-    app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
+    # the last added runs first: observability wraps the body limit, so a 413 too gets a request
+    # id, an access log line and its count in the metrics
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
     return app
 
 

@@ -91,7 +91,10 @@ class CauseScore(BaseModel):
     id: str
     name: str
     confidence: float = Field(ge=0.0, le=1.0)
-    evidence: list[str]
+    evidence: list[str] = Field(description="the words pointing to it; none for an unlikely one")
+    band: str | None = Field(
+        default=None, description="the confidence in words: likely, possible, less likely, unlikely"
+    )
 
 
 class ReferralOut(BaseModel):
@@ -128,6 +131,10 @@ class Prediction(BaseModel):
     referral: ReferralOut
     red_flags: list[RedFlagOut]
     duration_days: float | None
+    detail_message: str | None = Field(
+        default=None,
+        description="when the text says too little to tell the causes apart: what would help",
+    )
     duration_text: str | None = Field(
         default=None, description="the words of the text that state the duration ('for 3 weeks')"
     )

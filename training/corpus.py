@@ -16,6 +16,10 @@ from triage.knowledge import CAUSE_IDS, LEVELS, OUT_OF_SCOPE
 from triage.limits import MAX_TEXT_CHARS
 
 LABELS: tuple[str, ...] = (*CAUSE_IDS, OUT_OF_SCOPE)
+# A training text in scope that gives nothing to tell the causes apart ("my lip twitches"): the
+# classifier learns it as every cause at once (``training.train.expand_vague``), so that such a
+# text gets low confidence instead of a guess. Training split only.
+VAGUE = "vague"
 # How alarming a triage case is, for the warning-sign measures: a batch written for the detector
 # states only this (and its signs), not the full referral level.
 ALARMS = ("emergency", "urgent", "none")
@@ -78,7 +82,7 @@ def _check_line(
             raise CorpusError(f"{where}: a case has signs exactly when its alarm is not 'none'")
         return Example(text, None, None, where, alarm, tuple(found))
     label = obj.get("label")
-    if label not in LABELS:
+    if label not in LABELS and not (label == VAGUE and not triage):
         raise CorpusError(f"{where}: unknown label {label!r}")
     level = obj.get("level")
     if triage and ("level" not in obj or level not in (*LEVELS, None)):
@@ -122,7 +126,10 @@ def split_files(corpus_dir: Path, split: str) -> list[Path]:
 def load_split(corpus_dir: Path, split: str) -> list[Example]:
     triage = split == "triage"
     signs = frozenset(sign_ids(corpus_dir)) if triage else frozenset()
-    return load_examples(split_files(corpus_dir, split), triage=triage, signs=signs)
+    examples = load_examples(split_files(corpus_dir, split), triage=triage, signs=signs)
+    if split != "train" and (vague := next((e for e in examples if e.label == VAGUE), None)):
+        raise CorpusError(f"{vague.source}: the label {VAGUE!r} is for training texts only")
+    return examples
 
 
 def sign_ids(corpus_dir: Path) -> list[str]:

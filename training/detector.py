@@ -17,7 +17,7 @@ learns from every emergency at once (leave-one-batch-out recall at 4 % false ala
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -202,9 +202,15 @@ class DetectorFit:
         ]
 
 
-def fit_detector(cases: Sequence[Example], knowledge: Knowledge, signs: list[Sign]) -> DetectorFit:
+def fit_detector(
+    cases: Sequence[Example],
+    knowledge: Knowledge,
+    signs: list[Sign],
+    progress: Callable[[int, int], None] | None = None,
+) -> DetectorFit:
     """Leave-one-batch-out heads -> their calibration and thresholds; grouped folds for the
-    signs' calibration; then every model fitted on all the batches."""
+    signs' calibration; then every model fitted on all the batches. ``progress(done, total)``
+    after each left-out batch: a full fit takes minutes."""
     if len({c.group for c in cases}) < MIN_BATCHES:
         raise ValueError(f"the detector is validated by batch: it needs {MIN_BATCHES} batches")
     lexicon = scope_lexicon(knowledge.lexicon)
@@ -213,12 +219,15 @@ def fit_detector(cases: Sequence[Example], knowledge: Knowledge, signs: list[Sig
     heads, groups = data.heads, np.array(data.groups)
     head_oof = np.zeros(heads.shape)
     raw_folds = []
-    for group in sorted(set(data.groups)):
+    batches = sorted(set(data.groups))
+    for done, group in enumerate(batches, 1):
         held = np.flatnonzero(groups == group)
         rest = np.flatnonzero(groups != group)
         raw = fit_raw([data.rendered[i] for i in rest], heads[rest])
         head_oof[held] = raw.logits([data.rendered[i] for i in held])
         raw_folds.append((group, raw))
+        if progress is not None:
+            progress(done, len(batches))
     ha, hb = platt(head_oof, heads)
     head_proba = calibrated(head_oof, ha, hb)
     thresholds = choose_thresholds(head_proba, data.alarms)

@@ -24,14 +24,13 @@ from sklearn.model_selection import StratifiedKFold
 from training import plots
 from training.baselines import KeywordClassifier, SpacyTextCat, calibrated_svm, naive_bayes
 from training.classifier import CV_FOLDS, SEED, make_pipeline
-from training.corpus import load_relabels, load_split
+from training.corpus import VAGUE, load_relabels, load_split
 from training.detector_eval import warning_sign_scores
 from training.language_eval import language_report
 from training.metrics import classification_scores, scope_decisions
 from training.report import write_model_card, write_report
 from training.triage_eval import REFERENCE_DAY, triage_scores
-from training.vague_eval import load_texts as load_vague
-from training.vague_eval import vague_scores
+from training.vague_eval import vague_report
 from triage import artifact
 from triage.analyser import Analyser
 from triage.knowledge import scope_lexicon
@@ -170,9 +169,11 @@ def evaluate(
         },
         "warning_signs": warning_sign_scores(analyser, corpus_dir, sign_batches),
         "language": language_report(analyser, corpus_dir),
-        "vague": vague_scores(analyser, load_vague(corpus_dir)),
+        "vague": vague_report(analyser, corpus_dir),
     }
-    train_texts, train_y = [e.text for e in train], np.array([e.label for e in train])
+    # the comparison scores texts with one right answer: vague training texts have none
+    single = [e for e in train if e.label != VAGUE]
+    train_texts, train_y = [e.text for e in single], np.array([e.label for e in single])
     if with_comparison:
         print("cross-validation on the training split:", flush=True)
         metrics["comparison"] = compare(analyser, train_texts, train_y, CV_FOLDS)

@@ -156,17 +156,25 @@ def _language_and_vague(metrics: dict[str, Any]) -> list[str]:
             f"| {name} | {r['english_rejected']}/{r['english']} | {r['other_missed']}/{r['other']} "
             f"| {r['other_with_cause']}/{r['other']} |"
         )
-    if v := metrics.get("vague"):
+    if vague := metrics.get("vague"):
         out += [
             "",
-            f"## Vague texts ({v['n']} blind-written, no trigger, pattern or other symptom)",
+            "## Vague texts (blind-written: twitching with no trigger, pattern or other symptom)",
             "",
-            "| answered in scope | median top confidence | top confidence ≥ 0.8 | "
-            "raised to urgent or emergency |",
-            "|---|---|---|---|",
-            f"| {_pct(v['in_scope_rate'])} | {v['median_top_confidence']} "
-            f"| {_pct(v['confident_rate'])} | {v['false_alarms']} ({_pct(v['false_alarm_rate'])}) |",
+            "No cause can be told from these, so a confident cause is overconfidence; the answer "
+            "should say what detail would help. Calibration "
+            "(ECE) on texts with a right answer is in the held-out table above.",
+            "",
+            "| set | texts | answered in scope | says what detail would help | median top confidence "
+            "| top confidence ≥ 0.8 | raised to urgent or emergency |",
+            "|---|---|---|---|---|---|---|",
         ]
+        for name, v in vague.items():
+            out.append(
+                f"| {name} | {v['n']} | {_pct(v['in_scope_rate'])} | {_pct(v['detail_rate'])} "
+                f"| {v['median_top_confidence']} | {_pct(v['confident_rate'])} "
+                f"| {v['false_alarms']} ({_pct(v['false_alarm_rate'])}) |"
+            )
     return [*out, ""]
 
 

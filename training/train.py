@@ -18,7 +18,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from training.artifact import save_model
 from training.classifier import CV_FOLDS, SEED, choose_scope_threshold, make_pipeline
-from training.corpus import Example, corpus_checksums, load_split
+from training.corpus import VAGUE, Example, corpus_checksums, load_split
 from training.detector import MIN_BATCHES, fit_detector
 from training.first_contact import scored_batches
 from training.metrics import classification_scores
@@ -44,28 +44,65 @@ def subsample(examples: list[Example], fraction: float) -> list[Example]:
     return kept
 
 
+def expand_vague(
+    train: list[Example], labels: list[str]
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Texts, labels and sample weights: a vague text (``training.corpus.VAGUE``) counts once for
+    every cause, at 1/11 weight each, so the model learns an even answer for it (label smoothing
+    by repetition: logistic regression has no soft labels); every other text counts once."""
+    causes = [label for label in labels if label != OUT_OF_SCOPE]
+    texts: list[str] = []
+    y: list[str] = []
+    weights: list[float] = []
+    for ex in train:
+        if ex.label == VAGUE:
+            texts += [ex.text] * len(causes)
+            y += causes
+            weights += [1.0 / len(causes)] * len(causes)
+        else:
+            texts.append(ex.text)
+            y.append(ex.label)
+            weights.append(1.0)
+    return texts, np.array(y), np.array(weights)
+
+
 def fit_bundle(
     train: list[Example], knowledge: Knowledge, folds: int = CV_FOLDS
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Fit the pipeline and choose the out-of-scope threshold on out-of-fold predictions."""
-    texts = [ex.text for ex in train]
-    y = np.array([ex.label for ex in train])
+    """Fit the pipeline and choose the out-of-scope threshold on out-of-fold predictions (of the
+    texts with one label: a vague text has no right answer to score)."""
+    labels = sorted({ex.label for ex in train if ex.label != VAGUE})
+    texts, y, weights = expand_vague(train, labels)
+    single = weights == 1.0
     lexicon = scope_lexicon(knowledge.lexicon)
-    folds = max(2, min(folds, int(np.unique(y, return_counts=True)[1].min())))
+    folds = max(2, min(folds, int(np.unique(y[single], return_counts=True)[1].min())))
     pipeline = make_pipeline(lexicon, calibration_folds=folds)
     cv = StratifiedKFold(folds, shuffle=True, random_state=SEED)
-    oof = cross_val_predict(clone(pipeline), texts, y, cv=cv, method="predict_proba")
-    labels = sorted(set(y))
+    fit_weights = {"clf__sample_weight": weights}
+    oof = cross_val_predict(
+        clone(pipeline), texts, y, cv=cv, method="predict_proba", params=fit_weights
+    )[single]
     oos = labels.index(OUT_OF_SCOPE)
-    threshold = choose_scope_threshold(1.0 - oof[:, oos], y != OUT_OF_SCOPE)
-    pipeline.fit(texts, y)
+    threshold = choose_scope_threshold(1.0 - oof[:, oos], y[single] != OUT_OF_SCOPE)
+    pipeline.fit(texts, y, **fit_weights)
     bundle = {
         "pipeline": pipeline,
         "oos_threshold": threshold,
         "knowledge": knowledge.model_dump(mode="json"),
     }
-    cv_scores = classification_scores(oof, y, labels, threshold)
+    cv_scores = classification_scores(oof, y[single], labels, threshold)
     return bundle, cv_scores
+
+
+def say(step: str) -> None:
+    """A step of training, on stderr: the first `make serve` trains for minutes."""
+    print(step, file=sys.stderr, flush=True)
+
+
+def bar(done: int, total: int) -> None:
+    end = "\n" if done == total else ""
+    filled = "#" * round(30 * done / total)
+    print(f"\r  [{filled:30s}] {done}/{total}", end=end, file=sys.stderr, flush=True)
 
 
 def train_detector(corpus_dir: Path, knowledge: Knowledge) -> tuple[SignDetector | None, dict]:
@@ -74,7 +111,11 @@ def train_detector(corpus_dir: Path, knowledge: Knowledge) -> tuple[SignDetector
     if not signs or len({case.group for case in cases}) < MIN_BATCHES:
         return None, {"skipped": f"needs signs.yaml and {MIN_BATCHES} scored triage batches"}
     started = time.perf_counter()
-    fit = fit_detector(cases, knowledge, signs)
+    n_batches = len({case.group for case in cases})
+    say(
+        f"2/3 warning-sign detector: {len(cases)} cases, leave-one-batch-out over {n_batches} batches"
+    )
+    fit = fit_detector(cases, knowledge, signs, progress=bar)
     scores = alarm_scores(fit.data.alarms, fit.grouped_alarms())
     summary = {
         "batches": sorted(set(fit.data.groups)),
@@ -96,6 +137,7 @@ def train(
     train_split = subsample(load_split(corpus_dir, "train"), fraction)
     test_split = load_split(corpus_dir, "test")
     started = time.perf_counter()
+    say(f"1/3 cause classifier: {len(train_split)} texts, {CV_FOLDS}-fold cross-validation")
     bundle, cv_scores = fit_bundle(train_split, knowledge)
     seconds = time.perf_counter() - started
     pipeline = bundle["pipeline"]
@@ -119,6 +161,7 @@ def train(
         },
         "metrics": {"cross_validation": cv_scores, "heldout": heldout},
     }
+    say("3/3 saving the model and its checksums")
     out = save_model(bundle, models_dir, meta, detector)
     print(f"model written to {out}")
     show(out)

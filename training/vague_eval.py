@@ -17,12 +17,28 @@ from triage.analyser import Analyser
 CONFIDENT = 0.8  # a top confidence this high on a vague text is overconfident
 
 
-def load_texts(corpus_dir: Path) -> list[str]:
-    return [
-        json.loads(line)["text"]
+# Sets read by the writer of the vague training texts (corpus/train/vague.jsonl) before those were
+# written: their figure would not be blind. vague_1 was one; it became the triage batch
+# cases_vague_1 (routine texts the detector learns from), so none is left here.
+SEEN: tuple[str, ...] = ()
+
+
+def load_sets(corpus_dir: Path) -> dict[str, list[str]]:
+    """Each set's texts, by file stem."""
+    return {
+        path.stem: [json.loads(line)["text"] for line in path.read_text("utf-8").splitlines()]
         for path in sorted((corpus_dir / "vague").glob("vague_*.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-    ]
+    }
+
+
+def vague_report(analyser: Analyser, corpus_dir: Path) -> dict:
+    """Each set's scores, and ``blind``: the sets no training text was written after, pooled."""
+    sets = load_sets(corpus_dir)
+    report = {name: vague_scores(analyser, texts) for name, texts in sets.items()}
+    blind = [t for name, texts in sets.items() if name not in SEEN for t in texts]
+    if blind:
+        report["blind"] = vague_scores(analyser, blind)
+    return report
 
 
 def vague_scores(analyser: Analyser, texts: list[str]) -> dict:
@@ -34,6 +50,9 @@ def vague_scores(analyser: Analyser, texts: list[str]) -> dict:
         "in_scope_rate": round(len(tops) / len(texts), 4) if texts else None,
         "median_top_confidence": round(statistics.median(tops), 4) if tops else None,
         "confident_rate": round(sum(t >= CONFIDENT for t in tops) / len(tops), 4) if tops else None,
+        "detail_rate": round(sum(a.detail_message is not None for a in answers) / len(texts), 4)
+        if texts
+        else None,
         "false_alarms": len(alarms),
         "false_alarm_rate": round(len(alarms) / len(texts), 4) if texts else None,
     }

@@ -19,7 +19,7 @@ from triage.answer import Answer, CauseScore, ReferralAdvice
 from triage.artifact import ServingModel
 from triage.compact import CompactLinearModel
 from triage.detector import SignDetector
-from triage.knowledge import OUT_OF_SCOPE, Knowledge
+from triage.knowledge import OUT_OF_SCOPE, ConfidenceBand, Knowledge
 from triage.language import LanguageGate
 from triage.redflags import FlagHit, RedFlagMatcher
 from triage.referral import alert_for, decide
@@ -138,18 +138,30 @@ class Analyser:
             eligible = evidence.candidates(analysis, filler=self.filler)
             for i, row in zip(order, scores, strict=True):
                 cause = self.causes[self.labels[i]]
+                # rounded down, so the listed confidences never sum above 1
+                confidence = math.floor(float(proba[i]) * 10_000) / 10_000
+                band = self.band(confidence)
                 causes.append(
                     CauseScore(
                         id=cause.id,
                         name=cause.name,
-                        # rounded down, so the listed confidences never sum above 1
-                        confidence=math.floor(float(proba[i]) * 10_000) / 10_000,
-                        evidence=tuple(evidence.phrases(analysis, row, eligible, self.partial)),
+                        confidence=confidence,
+                        evidence=tuple(evidence.phrases(analysis, row, eligible, self.partial))
+                        if band is None or band.show_evidence
+                        else (),
+                        band=band.words if band else None,
                     )
                 )
             top_cause = self.causes[causes[0].id]
-        decision = decide(self.knowledge.referral, self.flag_rules, top_cause, flags, timeline)
         referral = self.knowledge.referral
+        uncertain = bool(
+            causes
+            and referral.uncertain_below is not None
+            and causes[0].confidence < referral.uncertain_below
+        )
+        decision = decide(referral, self.flag_rules, top_cause, flags, timeline, uncertain)
+        alert = alert_for(referral, decision.level, decision.active_flags)
+        vague = uncertain and alert is None
         return Answer(
             in_scope=in_scope,
             causes=tuple(causes),
@@ -161,8 +173,14 @@ class Analyser:
             message=None if in_scope else referral.out_of_scope_message,
             model_version=self.version,
             disclaimer=referral.disclaimer,
-            alert=alert_for(referral, decision.level, decision.active_flags),
+            alert=alert,
+            detail_message=referral.uncertain_message if vague else None,
         )
+
+    def band(self, confidence: float) -> ConfidenceBand | None:
+        """The first band (highest first) whose ``min`` the confidence reaches."""
+        bands = self.knowledge.referral.confidence_bands
+        return next((b for b in bands if confidence >= b.min), None)
 
     def _not_english(self, analysis: Analysis, language: str, today: date | None) -> Answer:
         """A text in another language: no cause is guessed and the answer says why, with the

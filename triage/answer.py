@@ -18,6 +18,7 @@ class CauseScore:
     name: str
     confidence: float  # calibrated, rounded down to 4 places so a list never sums above 1
     evidence: tuple[str, ...]  # exact substrings of the input
+    band: str | None = None  # the confidence in words ("likely"), from referral.confidence_bands
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class Answer:
     model_version: str
     disclaimer: str
     alert: Alert | None = None
+    detail_message: str | None = None  # too little to tell the causes apart: what would help
     duration_text: str | None = None  # the duration as the text states it: "for 3 weeks"
     language: str = "en"  # ISO 639-1: another language is answered with a message, no cause
 
@@ -67,6 +69,7 @@ class Answer:
                     "name": c.name,
                     "confidence": c.confidence,
                     "evidence": list(c.evidence),
+                    "band": c.band,
                 }
                 for c in self.causes
             ],
@@ -88,6 +91,7 @@ class Answer:
             ],
             "duration_days": self.duration_days,
             "duration_text": self.duration_text,
+            "detail_message": self.detail_message,
             "onset": self.onset,
             "message": self.message,
             "model_version": self.model_version,

@@ -101,6 +101,7 @@ class Rules(_Strict):
     # yesterday") is not that
     recurring_min_days: float = Field(gt=0)
     slow_onset_level: Level
+    uncertain_level: Level = "self_care"  # too little to tell the causes apart, no warning sign
 
 
 class Concern(_Strict):
@@ -110,6 +111,14 @@ class Concern(_Strict):
     level: Level
     headline: str = Field(min_length=10)
     signs: list[str] = Field(min_length=1)  # red-flag or detector sign ids
+
+
+class ConfidenceBand(_Strict):
+    """A confidence said in words: from ``min`` up to the next band's ``min``."""
+
+    min: float = Field(ge=0, lt=1)
+    words: str = Field(min_length=3)
+    show_evidence: bool = True  # below the evidence floor, a cause's words are not shown
 
 
 class Referral(_Strict):
@@ -124,6 +133,10 @@ class Referral(_Strict):
     concerns: list[Concern] = []
     concern_default: dict[Level, str] = {}  # per alarming level: the headline with no concern
     concern_causes_note: str | None = None
+    # a likeliest cause below this confidence: too little detail to tell the causes apart
+    uncertain_below: float | None = Field(default=None, gt=0, lt=1)
+    uncertain_message: str | None = None
+    confidence_bands: list[ConfidenceBand] = []  # highest first; the last one's min is 0
 
     @model_validator(mode="after")
     def _complete(self) -> Referral:
@@ -141,8 +154,15 @@ class Referral(_Strict):
             "self_care",
             "slow_onset",
         }
+        if self.uncertain_below is not None:
+            needed.add("uncertain")
         if missing := needed - set(self.reasons):
             raise ValueError(f"reasons lacks {sorted(missing)}")
+        if (self.uncertain_below is None) != (self.uncertain_message is None):
+            raise ValueError("uncertain_below and uncertain_message go together")
+        mins = [band.min for band in self.confidence_bands]
+        if mins and (mins != sorted(mins, reverse=True) or mins[-1] != 0):
+            raise ValueError("confidence_bands go from the highest min down to a last min of 0")
         if self.concerns and set(self.concern_default) != {"emergency", "urgent"}:
             raise ValueError("concern_default must give a headline for emergency and urgent")
         return self

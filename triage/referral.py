@@ -54,9 +54,13 @@ def decide(
     top_cause: Cause | None,
     flags: list[FlagHit],
     timeline: Timeline,
+    uncertain: bool = False,
 ) -> ReferralDecision:
     """``top_cause`` is None when the text is out of scope: then only red flags set a level.
-    ``flag_rules``: the red-flag definitions by id (their reasons, advice and ``unless``)."""
+    ``flag_rules``: the red-flag definitions by id (their reasons, advice and ``unless``).
+    ``uncertain``: the text says too little to tell the causes apart, so the likeliest cause is
+    a guess and its default level is not applied ("lip twitching" is not urgent because Bell's
+    palsy came first at 0.2); ``rules.uncertain_level`` stands in for it."""
     candidates: list[tuple[str, str]] = []
     held_back = [f for f in flags if f.sudden_only and timeline.slow_for(f.start, f.end)]
     counted = flag_levels(policy, flag_rules, [f for f in flags if f not in held_back])
@@ -66,7 +70,9 @@ def decide(
     if held_back:
         reason = policy.reasons["slow_onset"].format(text=timeline.onset_text)
         candidates.append((policy.rules.slow_onset_level, reason))
-    if top_cause is not None:
+    if top_cause is not None and uncertain:
+        candidates.append((policy.rules.uncertain_level, policy.reasons["uncertain"]))
+    elif top_cause is not None:
         words = policy.level_words[top_cause.default_level]
         candidates.append(
             (
@@ -90,11 +96,11 @@ def decide(
         return ReferralDecision(level=None, advice=None, reasons=[], active_flags=active)
     level = max((lvl for lvl, _ in candidates), key=RANK.__getitem__)
     reasons = [reason for lvl, reason in candidates if lvl == level]
-    if level == "self_care" and top_cause is not None:
+    if level == "self_care" and top_cause is not None and not uncertain:
         reasons.append(policy.reasons["self_care"])
     parts = [policy.advice[level]]
     parts += [flag_rules[h.id].advice for h in active if h.level == level and h.id in flag_rules]
-    if top_cause is not None and level in ("self_care", "see_doctor"):
+    if top_cause is not None and not uncertain and level in ("self_care", "see_doctor"):
         # urgent or emergency: what to do now is the level's advice; the cause's would be noise
         parts.append(top_cause.advice)
     return ReferralDecision(

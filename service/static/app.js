@@ -7,6 +7,7 @@ const LEVELS = {
   self_care: "Self care",
 };
 const $ = (id) => document.getElementById(id);
+const BAND_WIDTH = { likely: 85, possible: 55, "less likely": 30, unlikely: 10 };
 // the limit the server filled into the page (one constant on the server side)
 const tooLong = () => "That text is too long. Please keep it under " + $("text").maxLength + " characters.";
 
@@ -90,6 +91,8 @@ function render(text, answer) {
   $("scope-message").hidden = answer.in_scope;
   withCallLinks($("scope-message"), answer.in_scope ? "" : answer.message);
   $("causes-title").hidden = !answer.causes.length;
+  $("detail-message").hidden = !answer.detail_message;
+  $("detail-message").textContent = answer.detail_message || "";
   const phrases = answer.red_flags.map((f) => f.text);
   for (const c of answer.causes) {
     const li = document.createElement("li");
@@ -99,12 +102,13 @@ function render(text, answer) {
       causes.append(li);
       continue;
     }
-    const pct = Math.round(c.confidence * 100);
-    li.innerHTML = "<strong></strong> <span class='pct'></span><div class='bar' role='img'><span></span></div><div class='evidence'></div>";
+    // confidence in words (the answer's band), and a bar in the band's steps, never "100 %"
+    const band = c.band || "";
+    li.innerHTML = "<strong></strong> <span class='band'></span><div class='bar' role='img'><span></span></div><div class='evidence'></div>";
     li.querySelector("strong").textContent = c.name;
-    li.querySelector(".pct").textContent = pct + "%";
-    li.querySelector(".bar").setAttribute("aria-label", c.name + ": " + pct + " percent");
-    li.querySelector(".bar span").style.width = pct + "%";
+    li.querySelector(".band").textContent = band;
+    li.querySelector(".bar").setAttribute("aria-label", c.name + ": " + band);
+    li.querySelector(".bar span").style.width = (BAND_WIDTH[band] || 10) + "%";
     li.querySelector(".evidence").textContent = c.evidence.length ? "Words pointing to it: " + c.evidence.join(", ") : "";
     phrases.push(...c.evidence);
     causes.append(li);

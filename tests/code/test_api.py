@@ -173,10 +173,17 @@ def test_malformed_bodies(client: TestClient, raw: bytes):
     assert response.json()["detail"]
 
 
-def test_body_over_64_kib_is_413(client: TestClient):
-    response = client.post("/v1/predict", json={"text": "a" * 70_000})
+def test_body_over_64_kib_is_413(client: TestClient, caplog):
+    with caplog.at_level(logging.INFO, logger="service.access"):
+        response = client.post("/v1/predict", json={"text": "a" * 70_000})
     assert response.status_code == 413
     assert "bytes" in response.json()["detail"]
+    # an operator sees it like any request: a request id, one access log line, a metric
+    request_id = response.headers["x-request-id"]
+    logged = [r for r in caplog.records if r.name == "service.access"]
+    assert [(r.request_id, r.status) for r in logged] == [(request_id, 413)]
+    metrics = client.get("/metrics").text
+    assert any('status="413"' in line for line in metrics.splitlines()), metrics[:500]
 
 
 def test_batch_limits(client: TestClient):

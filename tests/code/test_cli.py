@@ -87,3 +87,14 @@ def test_score_a_missing_file_is_one_line(trained_model_dir, monkeypatch, tmp_pa
     monkeypatch.setenv("TRIAGE_MODEL_PATH", str(trained_model_dir))
     assert main(["score", str(tmp_path / "nope.jsonl"), str(tmp_path / "out.jsonl")]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def test_serve_logs_each_request_once(trained_model_dir, monkeypatch):
+    """uvicorn's own plain access line is off: the service writes one JSON line per request."""
+    import uvicorn
+
+    called = {}
+    monkeypatch.setenv("TRIAGE_MODEL_PATH", str(trained_model_dir))
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: called.update(kwargs))
+    assert main(["serve", "--port", "8123"]) == 0
+    assert called["access_log"] is False and called["port"] == 8123

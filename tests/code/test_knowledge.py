@@ -77,3 +77,24 @@ def test_every_concern_names_known_signs_and_has_a_default(knowledge):
         assert set(concern.signs) <= known, concern.id
         assert concern.level in ("emergency", "urgent")
     assert set(referral.concern_default) == {"emergency", "urgent"}
+
+
+def test_confidence_bands_must_run_down_to_zero(corpus_copy: Path):
+    path = corpus_copy / "referral.yaml"
+    path.write_text(
+        path.read_text().replace("{min: 0, words: unlikely", "{min: 0.05, words: unlikely")
+    )
+    with pytest.raises(ValueError, match="confidence_bands"):
+        load_knowledge(corpus_copy)
+
+
+def test_an_uncertainty_floor_needs_its_message_and_reason(corpus_copy: Path):
+    path = corpus_copy / "referral.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("uncertain_message:", "uncertain_note:", 1))
+    with pytest.raises(ValueError, match="referral.yaml"):
+        load_knowledge(corpus_copy)
+    reason = text.index('  uncertain: "')
+    path.write_text(text[:reason] + text[text.index("\n", reason) + 1 :])
+    with pytest.raises(ValueError, match="uncertain"):
+        load_knowledge(corpus_copy)

@@ -137,3 +137,13 @@ def test_api_docs_render_with_no_network(page, base_url):
     page.wait_for_selector(".opblock-summary-path", timeout=15_000)
     assert "/v1/predict" in page.locator(".swagger-ui").inner_text()
     assert hosts == {base_url.split("/")[2]}, hosts
+
+
+def test_confidence_reads_as_words_and_a_vague_text_asks_for_detail(page, base_url):
+    ask(page, base_url, "my top lip keeps jumping since I quit smoking")
+    causes = page.locator("#causes").inner_text()
+    assert "%" not in causes
+    assert page.locator("#causes .band").first.inner_text() == "likely"
+    assert not page.locator("#detail-message").is_visible()
+    ask(page, base_url, "my lip twitches")
+    assert "not enough detail" in page.locator("#detail-message").inner_text().lower()

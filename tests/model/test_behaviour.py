@@ -212,3 +212,19 @@ def test_cause_advice_agrees_with_the_level(analyser: Analyser):
     stroke = analyser.analyse(ALERT_CASES[0][0])
     for cause in analyser.knowledge.causes:
         assert cause.advice not in stroke.referral.advice
+
+
+VAGUE_CASES = [c["text"] for c in read_cases("vague")]  # the first of a blind vague batch
+
+
+def test_vague_texts_get_no_confident_cause_and_no_causes_level(analyser: Analyser):
+    """Texts that give nothing to tell the causes apart: no cause is "likely", none of them is
+    raised by a cause's default level, and most say what detail would help."""
+    answers = [analyser.analyse(text) for text in VAGUE_CASES]
+    for text, answer in zip(VAGUE_CASES, answers, strict=True):
+        if answer.causes:
+            assert answer.causes[0].band != "likely", (text, answer.causes[0])
+        if not answer.red_flags:
+            assert answer.referral.level in (None, "self_care", "see_doctor"), text
+    told = sum(a.detail_message is not None for a in answers if a.in_scope)
+    assert told >= 0.5 * sum(a.in_scope for a in answers), told
