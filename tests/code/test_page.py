@@ -147,3 +147,10 @@ def test_confidence_reads_as_words_and_a_vague_text_asks_for_detail(page, base_u
     assert not page.locator("#detail-message").is_visible()
     ask(page, base_url, "my lip twitches")
     assert "not enough detail" in page.locator("#detail-message").inner_text().lower()
+
+
+def test_out_of_scope_message_is_said_once(page, base_url):
+    ask(page, base_url, "how do I fill in my tax return")
+    assert page.locator("#scope-message").is_visible()
+    assert not page.locator("#advice").is_visible()
+    assert not page.locator("#causes-title").is_visible()

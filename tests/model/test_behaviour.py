@@ -228,3 +228,24 @@ def test_vague_texts_get_no_confident_cause_and_no_causes_level(analyser: Analys
             assert answer.referral.level in (None, "self_care", "see_doctor"), text
     told = sum(a.detail_message is not None for a in answers if a.in_scope)
     assert told >= 0.5 * sum(a.in_scope for a in answers), told
+
+
+def test_evidence_is_meaningful_words_whole_and_once(analyser: Analyser):
+    filler = set(analyser.filler)
+    text = "ok so lol my lip twitches after 3 cans of Red Bull every day, properly annoying lol"
+    answer = analyser.analyse(text)
+    words = [piece for c in answer.causes for piece in c.evidence]
+    assert "Red Bull" in answer.causes[0].evidence  # the whole name, not "Bull"
+    assert not any(piece.lower() in filler for piece in words)
+    for cause in answer.causes:
+        assert len({p.lower() for p in cause.evidence}) == len(cause.evidence)
+    sides = analyser.analyse("my left eye twitches, the left side of my face, left only")
+    for cause in sides.causes:
+        assert "left" not in [p.lower() for p in cause.evidence]  # a lone "left" means nothing
+
+
+def test_an_unlikely_cause_shows_no_evidence(analyser: Analyser):
+    answer = analyser.analyse("my top lip keeps jumping since I quit smoking")
+    for cause in answer.causes:
+        if cause.band == "unlikely":
+            assert cause.evidence == ()

@@ -113,3 +113,17 @@ def test_one_batch_is_refused_rather_than_validated_on_itself(knowledge, detecto
         "urgent",
         "none",
     }
+
+
+def test_fitting_the_detector_reports_its_progress(knowledge):
+    """The first `make serve` trains for minutes: each left-out batch is reported."""
+    from tests.conftest import CORPUS, DETECTOR_BATCHES
+    from training.corpus import load_split
+    from training.detector import fit_detector
+    from triage.knowledge import load_signs
+
+    cases = [c for c in load_split(CORPUS, "triage") if c.group in DETECTOR_BATCHES]
+    seen: list[tuple[int, int]] = []
+    fit_detector(cases, knowledge, load_signs(CORPUS), progress=lambda d, t: seen.append((d, t)))
+    n = len(DETECTOR_BATCHES)
+    assert seen == [(i, n) for i in range(1, n + 1)]
