@@ -179,11 +179,13 @@ def _language_and_vague(metrics: dict[str, Any]) -> list[str]:
 
 
 def _first_contact_rounds(record: dict[str, dict]) -> list[str]:
-    """The batches scored together by one model, summed: one figure per round of new writers."""
-    rounds: dict[str, list[dict]] = {}
+    """The batches scored together by one model (and the same note), summed: one figure per
+    round of new writers."""
+    rounds: dict[tuple[str, str], list[dict]] = {}
     for entry in record.values():
         if "false_alarms" in entry and "model" in entry:
-            rounds.setdefault(entry["model"], []).append(entry)
+            key = (entry["model"], entry.get("answered_by", ""))
+            rounds.setdefault(key, []).append(entry)
     if not rounds:
         return []
     out = [
@@ -192,15 +194,15 @@ def _first_contact_rounds(record: dict[str, dict]) -> list[str]:
         "| model | answered by | batches | emergency recall | false alarms |",
         "|---|---|---|---|---|",
     ]
-    for model, entries in sorted(rounds.items()):
+    for (model, _), entries in sorted(rounds.items()):
         caught = sum(e["emergency_caught"] for e in entries)
         emergencies = sum(e["emergencies"] for e in entries)
         false = sum(e["false_alarms"] for e in entries)
         calm = sum(e["non_emergencies"] for e in entries)
         out.append(
             f"| {model} | {entries[0].get('answered_by', '')} | {len(entries)} "
-            f"| {caught}/{emergencies} ({caught / emergencies:.1%}) "
-            f"| {false}/{calm} ({false / calm:.1%}) |"
+            f"| {caught}/{emergencies} ({_pct(caught / emergencies if emergencies else None)}) "
+            f"| {false}/{calm} ({_pct(false / calm if calm else None)}) |"
         )
     return [*out, ""]
 
