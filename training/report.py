@@ -162,17 +162,19 @@ def _language_and_vague(metrics: dict[str, Any]) -> list[str]:
             "## Vague texts (blind-written: twitching with no trigger, pattern or other symptom)",
             "",
             "No cause can be told from these, so a confident cause is overconfidence; the answer "
-            "should say what detail would help. Calibration "
-            "(ECE) on texts with a right answer is in the held-out table above.",
+            "should say what detail would help. Calibration (ECE) on texts with a right answer is "
+            "in the held-out table above; here, with no right answer, ECE is taken against an even "
+            "truth (any of the 11 causes, each 1/11): the mean distance of the top confidence "
+            "from 1/11.",
             "",
             "| set | texts | answered in scope | says what detail would help | median top confidence "
-            "| top confidence ≥ 0.8 | raised to urgent or emergency |",
-            "|---|---|---|---|---|---|---|",
+            "| ECE (even truth) | top confidence ≥ 0.8 | raised to urgent or emergency |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for name, v in vague.items():
             out.append(
                 f"| {name} | {v['n']} | {_pct(v['in_scope_rate'])} | {_pct(v['detail_rate'])} "
-                f"| {v['median_top_confidence']} | {_pct(v['confident_rate'])} "
+                f"| {v['median_top_confidence']} | {v['ece_even_truth']} | {_pct(v['confident_rate'])} "
                 f"| {v['false_alarms']} ({_pct(v['false_alarm_rate'])}) |"
             )
     return [*out, ""]

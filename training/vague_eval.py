@@ -42,13 +42,20 @@ def vague_report(analyser: Analyser, corpus_dir: Path) -> dict:
 
 
 def vague_scores(analyser: Analyser, texts: list[str]) -> dict:
+    """``ece_even_truth``: the calibration error if the truth of a vague text is "any cause,
+    evenly" (what a writer who named no cue means): then the top cause is right 1/11 of the time
+    in every confidence bin, and the binned ECE is the mean of |top confidence - 1/11|."""
     answers = [analyser.analyse(t) for t in texts]
     tops = [a.causes[0].confidence for a in answers if a.causes]
+    chance = 1 / (len(analyser.labels) - 1)  # the causes, without out_of_scope
     alarms = [a for a in answers if a.referral.level in ("urgent", "emergency")]
     return {
         "n": len(texts),
         "in_scope_rate": round(len(tops) / len(texts), 4) if texts else None,
         "median_top_confidence": round(statistics.median(tops), 4) if tops else None,
+        "ece_even_truth": round(statistics.fmean(abs(t - chance) for t in tops), 4)
+        if tops
+        else None,
         "confident_rate": round(sum(t >= CONFIDENT for t in tops) / len(tops), 4) if tops else None,
         "detail_rate": round(sum(a.detail_message is not None for a in answers) / len(texts), 4)
         if texts
