@@ -51,7 +51,10 @@ class Analyser:
         self.causes = {c.id: c for c in knowledge.causes}
         self.flag_rules = {f.id: f for f in knowledge.red_flags}
         words = knowledge.lexicon.evidence
-        self.filler = frozenset(w.lower() for w in words.filler)
+        # filler, and the words of time ("minutes", "ago"): they say when, never what
+        units = knowledge.lexicon.duration.units
+        times = {u.lower() for u in units} | {f"{u.lower()}s" for u in units} | {"ago"}
+        self.filler = frozenset(w.lower() for w in words.filler) | times
         self.partial = frozenset(w.lower() for w in words.partial)
         settings = knowledge.lexicon.language
         self.language = LanguageGate(english_words, settings) if settings else None
@@ -100,7 +103,8 @@ class Analyser:
         hits, denied = self.flags.find_with_denied(analysis)
         known = {hit.id for hit in hits} | denied
         known |= {sign for flag in known for sign in self.signs_of_flag.get(flag, ())}
-        return hits + [h for h in self.detector.find(analysis) if h.id not in known]
+        found = self.detector.find(analysis, self.filler)
+        return hits + [h for h in found if h.id not in known]
 
     # -- classifier -----------------------------------------------------------------------------
     def probabilities(self, texts: list[str]) -> np.ndarray:

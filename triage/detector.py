@@ -73,7 +73,7 @@ class SignDetector:
         logits = self.model.logits(self.model.encode(guarded(analysis))).tolist()
         return {label: sigmoid(z) for label, z in zip(self.model.labels, logits, strict=True)}
 
-    def find(self, analysis: Analysis) -> list[FlagHit]:
+    def find(self, analysis: Analysis, filler: frozenset[str] = frozenset()) -> list[FlagHit]:
         """A hit per head over its threshold, named by the most likely sign of its level, with
         the words that raised it most."""
         seen = guarded(analysis)
@@ -83,7 +83,9 @@ class SignDetector:
         raised = [h for h in range(len(HEADS)) if head_p[h] >= self.cuts[h]]
         if not raised:
             return []
-        eligible = evidence.candidates(seen, hypothetical_too=True)
+        # ``filler``: words that are never a sign, times among them ("twenty minutes" says
+        # when, not what): a head raised by such words alone has nothing to show and adds no hit
+        eligible = evidence.candidates(seen, hypothetical_too=True, filler=filler)
         hits = []
         for head in raised:
             level = HEADS[head]
