@@ -55,14 +55,19 @@ def spans(analysis: Analysis, column: list[float], eligible: list[int]) -> list[
 def whole(analysis: Analysis, start: int, end: int, partial: frozenset[str]) -> tuple[int, int]:
     """The span grown to whole words: a capitalised name ("Bull" of "Red Bull") takes in its
     capitalised neighbours, and a word that means nothing alone (``partial``: "left") the
-    word after it ("left eye")."""
-    text = analysis.text
-    capital = [text[analysis.starts[i]].isupper() for i in range(len(analysis.starts))]
-    sentence_start = {0} | {i + 1 for i, e in enumerate(analysis.scope_end) if e}
-    if capital[start] and start not in sentence_start:
-        while start - 1 not in sentence_start and start > 0 and capital[start - 1]:
+    word after it ("left eye"). Reads only the neighbours, not the whole text."""
+    text, starts, ends = analysis.text, analysis.starts, analysis.scope_end
+
+    def capital(i: int) -> bool:
+        return text[starts[i]].isupper()
+
+    def opens(i: int) -> bool:  # a sentence or clause begins at token i
+        return i == 0 or ends[i - 1]
+
+    if capital(start) and not opens(start):
+        while start > 0 and not opens(start - 1) and capital(start - 1):
             start -= 1
-        while end < len(capital) and capital[end] and analysis.rendered[end]:
+        while end < len(starts) and capital(end) and analysis.rendered[end]:
             end += 1
     alone = end - start == 1 and analysis.lower[start] in partial
     if alone and end < len(analysis.rendered) and analysis.rendered[end]:
