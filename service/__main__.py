@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print_table(answer)
         elif args.command == "score":
-            if error := input_error("x", args.top_k):
+            if error := input_error("x", args.top_k):  # top_k alone: each text is checked later
                 print(f"error: {error}", file=sys.stderr)
                 return 1
             if not args.source.is_file():

@@ -201,3 +201,12 @@ def load_relabels(corpus_dir: Path) -> dict[str, list[Example]]:
             for n, r in enumerate(rows, start=1)
         ]
     return found
+
+
+def load_measure_sets(corpus_dir: Path, folder: str) -> dict[str, list[dict]]:
+    """The blind sets of ``corpus/<folder>/`` that only measure (``vague``, ``language``): each
+    file's rows, by file stem. No model learns from them."""
+    return {
+        path.stem: [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        for path in sorted((corpus_dir / folder).glob("*.jsonl"))
+    }

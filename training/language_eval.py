@@ -11,17 +11,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from training.corpus import load_measure_sets
 from triage.analyser import Analyser
 
 DEV_SET = "lang_1"  # the set the thresholds were chosen on
-
-
-def load_sets(corpus_dir: Path) -> dict[str, list[dict]]:
-    """Each set's rows ({"text", "lang"}), by file stem."""
-    return {
-        path.stem: [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-        for path in sorted((corpus_dir / "language").glob("lang_*.jsonl"))
-    }
 
 
 def language_scores(analyser: Analyser, rows: list[dict]) -> dict:
@@ -48,7 +41,7 @@ def language_scores(analyser: Analyser, rows: list[dict]) -> dict:
 
 def language_report(analyser: Analyser, corpus_dir: Path) -> dict:
     """Each set's scores, and ``held_out``: the sets that did not choose the thresholds, pooled."""
-    sets = load_sets(corpus_dir)
+    sets = load_measure_sets(corpus_dir, "language")  # rows: {"text", "lang"}
     report = {name: language_scores(analyser, rows) for name, rows in sets.items()}
     held_out = [row for name, rows in sets.items() if name != DEV_SET for row in rows]
     if held_out:
@@ -60,7 +53,7 @@ def main() -> None:
     from triage import artifact
 
     analyser = Analyser.from_serving(artifact.load_serving(artifact.newest(Path("models"))))
-    for name, rows in load_sets(Path("corpus")).items():
+    for name, rows in load_measure_sets(Path("corpus"), "language").items():
         scores = language_scores(analyser, rows)
         tag = " (chose the thresholds)" if name == DEV_SET else ""
         print(f"{name}{tag}: {json.dumps(scores, ensure_ascii=False)}")

@@ -8,10 +8,10 @@ false alarm of the warning-sign layer.
 
 from __future__ import annotations
 
-import json
 import statistics
 from pathlib import Path
 
+from training.corpus import load_measure_sets
 from triage.analyser import Analyser
 
 CONFIDENT = 0.8  # a top confidence this high on a vague text is overconfident
@@ -25,10 +25,8 @@ SEEN: tuple[str, ...] = ()
 
 def load_sets(corpus_dir: Path) -> dict[str, list[str]]:
     """Each set's texts, by file stem."""
-    return {
-        path.stem: [json.loads(line)["text"] for line in path.read_text("utf-8").splitlines()]
-        for path in sorted((corpus_dir / "vague").glob("vague_*.jsonl"))
-    }
+    sets = load_measure_sets(corpus_dir, "vague")
+    return {name: [row["text"] for row in rows] for name, rows in sets.items()}
 
 
 def vague_report(analyser: Analyser, corpus_dir: Path) -> dict:

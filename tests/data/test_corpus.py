@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from training.corpus import jaccard, load_split, near_duplicates, word_shingles
+from training.corpus import (
+    jaccard,
+    load_measure_sets,
+    load_split,
+    near_duplicates,
+    word_shingles,
+)
 from triage.knowledge import CAUSE_IDS, OUT_OF_SCOPE
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -53,10 +58,10 @@ def test_triage_cases_cover_every_level(triage):
 def _evaluation_sets() -> list[tuple[str, str]]:
     """(file, text) of the blind sets that only measure: vague texts and other languages."""
     return [
-        (path.name, json.loads(line)["text"])
+        (f"{folder}/{name}", row["text"])
         for folder in ("vague", "language")
-        for path in sorted((CORPUS / folder).glob("*.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
+        for name, rows in load_measure_sets(CORPUS, folder).items()
+        for row in rows
     ]
 
 
