@@ -26,6 +26,7 @@ from training.baselines import KeywordClassifier, SpacyTextCat, calibrated_svm, 
 from training.classifier import CV_FOLDS, SEED, make_pipeline
 from training.corpus import VAGUE, load_relabels, load_split
 from training.detector_eval import warning_sign_scores
+from training.first_contact import read_record
 from training.language_eval import language_report
 from training.metrics import classification_scores, scope_decisions
 from training.report import write_model_card, write_report
@@ -170,6 +171,9 @@ def evaluate(
         "warning_signs": warning_sign_scores(analyser, corpus_dir, sign_batches),
         "language": language_report(analyser, corpus_dir),
         "vague": vague_report(analyser, corpus_dir),
+        # measured at training time (leave-one-batch-out needs a fit per batch), kept in meta
+        "classifier_grouped": serving.meta.get("classifier_grouped", {}),
+        "classifier_first_contact": read_record(corpus_dir, "train"),
     }
     # the comparison scores texts with one right answer: vague training texts have none
     single = [e for e in train if e.label != VAGUE]

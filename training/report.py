@@ -90,6 +90,51 @@ def _relabelled(metrics: dict[str, Any]) -> list[str]:
     return out
 
 
+def _cause_row(name: str, r: dict[str, Any]) -> str:
+    oos = (
+        f"{r['oos_caught']}/{r['out_of_scope']} ({_pct(r['oos_recall'])})"
+        if r["out_of_scope"]
+        else "-"
+    )
+    return (
+        f"| {name} | {r['in_scope'] or '-'} | {_pct(r['top1'])} | {_pct(r['top3'])} "
+        f"| {oos} | {_pct(r['false_reject_rate'])} |"
+    )
+
+
+def _grouped_classifier(metrics: dict[str, Any]) -> list[str]:
+    grouped = metrics.get("classifier_grouped") or {}
+    if "pooled" not in grouped:
+        return ["## Causes, leave-one-batch-out", "", f"Not measured: {grouped.get('skipped')}", ""]
+    header = [
+        "| batch | in scope | top-1 | top-3 | out of scope recognised | false rejects |",
+        "|---|---|---|---|---|---|",
+    ]
+    first = metrics.get("classifier_first_contact") or {}
+    return [
+        "## Causes, leave-one-batch-out (new writers)",
+        "",
+        "The held-out split was written in the training texts' style, so it says little about the "
+        "next writer. Here each training batch (one writer and brief) is predicted by a classifier "
+        "fitted on the other batches, with the out-of-scope threshold chosen on the other batches' "
+        "predictions; an in-scope text answered as out of scope counts as a miss for top-1 and "
+        f"top-3. The served threshold ({grouped['served_threshold']}) is chosen on all of them.",
+        "",
+        *header,
+        _cause_row("**all batches**", grouped["pooled"]),
+        *[_cause_row(name, r) for name, r in grouped["groups"].items()],
+        "",
+        "### Blind cause batches at first contact",
+        "",
+        "Scored once by the served model of the day, before any of them was trained on "
+        "(`corpus/train/first_contact.yaml`, `python -m training.first_contact --split train`).",
+        "",
+        *header,
+        *[_cause_row(f"{name} ({r['model']})", r) for name, r in sorted(first.items())],
+        "",
+    ]
+
+
 def _warning_signs(metrics: dict[str, Any]) -> list[str]:
     ws = metrics.get("warning_signs") or {}
     if not ws:
@@ -300,6 +345,7 @@ def write_report(metrics: dict[str, Any], meta: dict[str, Any], reports_dir: Pat
         ),
         "",
         *_relabelled(metrics),
+        *_grouped_classifier(metrics),
         *_warning_signs(metrics),
         *_language_and_vague(metrics),
         "## Error analysis: the held-out texts the model gets most wrong",

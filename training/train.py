@@ -18,6 +18,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from training.artifact import save_model
 from training.classifier import CV_FOLDS, SEED, choose_scope_threshold, make_pipeline
+from training.classifier_eval import grouped_fit
 from training.corpus import VAGUE, Example, corpus_checksums, load_split
 from training.detector import MIN_BATCHES, fit_detector
 from training.first_contact import scored_batches
@@ -26,6 +27,8 @@ from training.triage_eval import alarm_scores
 from triage import artifact
 from triage.detector import SignDetector
 from triage.knowledge import OUT_OF_SCOPE, Knowledge, load_knowledge, load_signs, scope_lexicon
+
+MIN_GROUPS = 5  # batches of labelled texts before leave-one-batch-out says anything
 
 
 def subsample(examples: list[Example], fraction: float) -> list[Example]:
@@ -46,24 +49,23 @@ def subsample(examples: list[Example], fraction: float) -> list[Example]:
 
 def expand_vague(
     train: list[Example], labels: list[str]
-) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Texts, labels and sample weights: a vague text (``training.corpus.VAGUE``) counts once for
-    every cause, at 1/11 weight each, so the model learns an even answer for it (label smoothing
-    by repetition: logistic regression has no soft labels); every other text counts once."""
+) -> tuple[list[str], np.ndarray, np.ndarray, list[str]]:
+    """Texts, labels, sample weights and batches: a vague text (``training.corpus.VAGUE``) counts
+    once for every cause, at 1/11 weight each, so the model learns an even answer for it (label
+    smoothing by repetition: logistic regression has no soft labels); every other text counts
+    once."""
     causes = [label for label in labels if label != OUT_OF_SCOPE]
     texts: list[str] = []
     y: list[str] = []
     weights: list[float] = []
+    groups: list[str] = []
     for ex in train:
-        if ex.label == VAGUE:
-            texts += [ex.text] * len(causes)
-            y += causes
-            weights += [1.0 / len(causes)] * len(causes)
-        else:
-            texts.append(ex.text)
-            y.append(ex.label)
-            weights.append(1.0)
-    return texts, np.array(y), np.array(weights)
+        copies = len(causes) if ex.label == VAGUE else 1
+        texts += [ex.text] * copies
+        y += causes if ex.label == VAGUE else [ex.label]
+        weights += [1.0 / copies] * copies
+        groups += [ex.group] * copies
+    return texts, np.array(y), np.array(weights), groups
 
 
 def fit_bundle(
@@ -72,7 +74,7 @@ def fit_bundle(
     """Fit the pipeline and choose the out-of-scope threshold on out-of-fold predictions (of the
     texts with one label: a vague text has no right answer to score)."""
     labels = sorted({ex.label for ex in train if ex.label != VAGUE})
-    texts, y, weights = expand_vague(train, labels)
+    texts, y, weights, _ = expand_vague(train, labels)
     single = weights == 1.0
     lexicon = scope_lexicon(knowledge.lexicon)
     folds = max(2, min(folds, int(np.unique(y[single], return_counts=True)[1].min())))
@@ -92,6 +94,21 @@ def fit_bundle(
     }
     cv_scores = classification_scores(oof, y[single], labels, threshold)
     return bundle, cv_scores
+
+
+def grouped_classifier(train: list[Example], knowledge: Knowledge, bundle: dict) -> dict:
+    """Leave-one-batch-out scores of the classifier (``training.classifier_eval``); with enough
+    batches, the served out-of-scope threshold is chosen on these out-of-fold predictions, which
+    say how it meets a new writer, instead of on shuffled folds of writers it has seen."""
+    labels = sorted({ex.label for ex in train if ex.label != VAGUE})
+    texts, y, weights, groups = expand_vague(train, labels)
+    n_groups = len({g for g, w in zip(groups, weights, strict=True) if w == 1.0})
+    if n_groups < MIN_GROUPS:
+        return {"skipped": f"needs {MIN_GROUPS} batches of labelled texts, has {n_groups}"}
+    say(f"  leave-one-batch-out over {n_groups} batches of training texts")
+    fit = grouped_fit(texts, y, weights, groups, scope_lexicon(knowledge.lexicon))
+    bundle["oos_threshold"] = choose_scope_threshold(*fit.pooled())
+    return {**fit.scores(), "served_threshold": bundle["oos_threshold"]}
 
 
 def say(step: str) -> None:
@@ -140,6 +157,7 @@ def train(
     say(f"1/3 cause classifier: {len(train_split)} texts, {CV_FOLDS}-fold cross-validation")
     bundle, cv_scores = fit_bundle(train_split, knowledge)
     seconds = time.perf_counter() - started
+    grouped = grouped_classifier(train_split, knowledge, bundle)
     pipeline = bundle["pipeline"]
     labels = [str(c) for c in pipeline.classes_]
     proba = pipeline.predict_proba([ex.text for ex in test_split])
@@ -151,6 +169,7 @@ def train(
     )
     meta = {
         "detector": detector_summary,
+        "classifier_grouped": grouped,
         "labels": labels,
         "oos_threshold": bundle["oos_threshold"],
         "corpus_sha256": corpus_checksums(corpus_dir),
