@@ -22,7 +22,7 @@ from service.middleware import BodyLimitMiddleware, ObservabilityMiddleware
 from service.model import no_model_reason, verified_model_dir
 from service.routes import STATIC, router
 from service.settings import Settings
-from triage import artifact
+from triage import artifact, kernels
 from triage.analyser import Analyser
 
 logger = logging.getLogger("service")
@@ -42,6 +42,14 @@ async def _load(app: FastAPI, path: Path) -> None:
     app.state.analyser = analyser
     app.state.metrics.model.info({"version": analyser.version})
     logger.info("model loaded", extra={"model_version": analyser.version})
+    if not kernels.COMPILED:
+        logger.warning(
+            "analysis kernels not compiled",
+            extra={
+                "reason": "triage/kernels.py runs interpreted: same answers, slower; "
+                "`make install` compiles it"
+            },
+        )
 
 
 def create_app(settings: Settings | None = None, load_model: bool = True) -> FastAPI:

@@ -12,12 +12,13 @@ asserts both give the same probabilities to 1e-9 over the whole corpus.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
+from triage import kernels
 from triage.text import Analysis, ScopeLexicon, drop_negated
 
 CACHE_SIZE = 50_000  # distinct tokens whose features are remembered
@@ -33,7 +34,7 @@ class Encoded:
     features: np.ndarray  # feature index of each occurrence
     tokens: np.ndarray  # token index in the doc of each occurrence
     weights: np.ndarray  # this occurrence's share of its feature's TF-IDF value
-    rows: np.ndarray  # (occurrences, n_labels): the coefficients of each occurrence's feature
+    logits: np.ndarray  # x . W + b, one per label
 
 
 _NONE = np.empty(0, dtype=np.int64)
@@ -77,13 +78,15 @@ class CompactLinearModel:
         self.scope_lexicon = ScopeLexicon(
             **{k: tuple(v) if isinstance(v, list) else v for k, v in params["scope"].items()}
         )
-        self.idf = idf
-        self.weights = np.ascontiguousarray(weights)  # (n_features, n_labels)
+        # contiguous float64: what the kernels (triage.kernels) read
+        self.idf = np.ascontiguousarray(idf, dtype=np.float64)
+        self.weights = np.ascontiguousarray(weights, dtype=np.float64)  # (n_features, n_labels)
         self.row_mean = self.weights.mean(axis=1)  # token scores are read against the mean label
-        self.intercept = intercept
-        self.empty = Encoded(_NONE, _NONE, np.empty(0), np.empty((0, len(self.labels))))
+        self.intercept = np.ascontiguousarray(intercept, dtype=np.float64)
+        self._local = threading.local()
+        self.empty = Encoded(_NONE, _NONE, np.empty(0), self.intercept.copy())
         self.n_features = len(idf)
-        self._token_cache: dict[str, np.ndarray] = {}
+        self._token_cache: dict[str, tuple[int, ...]] = {}
 
     # -- saved and loaded ------------------------------------------------------------------
     def to_data(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -96,7 +99,7 @@ class CompactLinearModel:
         return cls(params, arrays["idf"], arrays["weights"], arrays["intercept"])
 
     # -- prediction -----------------------------------------------------------------------------
-    def _token_features(self, token: str) -> np.ndarray:
+    def _token_features(self, token: str) -> tuple[int, ...]:
         """Feature indices of a token on its own: its word unigram (if in the vocabulary) and its
         character n-grams, cached by token (natural text repeats a small set of words)."""
         found = self._token_cache.get(token)
@@ -104,7 +107,7 @@ class CompactLinearModel:
             ids = [] if (f := self.word_vocab.get(token)) is None else [f]
             vocab, offset = self.char_vocab, self.n_words
             ids += [vocab[g] + offset for g in char_wb_grams(token, *self.char_range) if g in vocab]
-            found = np.array(ids, dtype=np.int64)
+            found = tuple(ids)
             if len(self._token_cache) >= CACHE_SIZE:
                 self._token_cache.clear()
             self._token_cache[token] = found
@@ -117,55 +120,36 @@ class CompactLinearModel:
         spaces, which rendered tokens never contain); character n-grams of ``char_wb`` never cross
         a space, so the text's grams are the sum of its tokens' grams.
         """
-        rendered = analysis.rendered
-        kept = [i for i, r in enumerate(rendered) if r]
-        if not kept:
+        feats, toks, occurrence = kernels.gather(
+            analysis.rendered, self._token_cache, self._token_features, self.word_vocab.get
+        )
+        if not feats.size:
             return self.empty
-        cache, features = self._token_cache, self._token_features
-        parts = [cache.get(r) if (r := rendered[i]) in cache else features(r) for i in kept]
-        get = self.word_vocab.get
-        pairs = [
-            (f, i, j)
-            for i, j in pairwise(kept)
-            if (f := get(f"{rendered[i]} {rendered[j]}")) is not None
-        ]
-        lengths = [len(p) for p in parts]
-        n_single = sum(lengths)
-        if not n_single and not pairs:
-            return self.empty
-        # a pair's occurrence is shared by its two tokens: listed once for each, weighing 1/2
-        pair_feats = [f for f, _, _ in pairs]
-        feats = np.concatenate([*parts, pair_feats, pair_feats]).astype(np.int64, copy=False)
-        toks = np.concatenate(
-            [np.repeat(kept, lengths), [i for _, i, _ in pairs], [j for _, _, j in pairs]]
-        ).astype(np.int64, copy=False)
-        occurrence = np.full(feats.size, 0.5)
-        occurrence[:n_single] = 1.0
-        # each occurrence's feature count, read back from a dense count vector: with these, every
-        # sum over distinct features is a sum over occurrences weighted by occurrence / count
-        # (a vocabulary-long bincount costs 8-20 µs, np.unique over the text's features 65 µs)
-        counts = np.bincount(feats, weights=occurrence, minlength=self.n_features).take(feats)
-        share = occurrence / counts
-        block = (feats >= self.n_words).astype(np.int64)  # 0: word features, 1: character ones
-        tfidf = (np.log(counts) + 1.0) * self.idf.take(feats)  # sublinear tf (checked on load)
-        # the l2 norm of each block, each feature counted once
-        norms = np.sqrt(np.bincount(block, weights=share * tfidf * tfidf, minlength=2))
-        weights = share * tfidf / norms.take(block)
-        # take(): a third of the cost of fancy indexing at these sizes
-        return Encoded(feats, toks, weights, self.weights.take(feats, axis=0))
+        weights = np.empty(feats.size)
+        logits = np.empty(len(self.labels))
+        kernels.tfidf_logits(
+            feats, occurrence, self.idf, self.weights, self.intercept, self.n_words,
+            self._scratch(), weights, logits,
+        )  # fmt: skip
+        return Encoded(feats, toks, weights, logits)
+
+    def _scratch(self) -> np.ndarray:
+        """A zeroed vocabulary-long vector for this thread (the kernel leaves it zeroed): the
+        service may analyse on several threads at once."""
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = np.zeros(self.n_features)
+        return scratch
 
     def proba(self, encoded: Encoded) -> np.ndarray:
         """softmax(beta * (x . W + b)), as CalibratedClassifierCV(method="temperature") does."""
-        scaled = self.beta * self.logits(encoded)
-        scaled -= scaled.max()
-        exp = np.exp(scaled)
-        proba = exp / exp.sum()
-        proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
+        proba = np.empty(len(self.labels))
+        kernels.softmax(encoded.logits, self.beta, proba)
         return proba
 
     def logits(self, encoded: Encoded) -> np.ndarray:
         """x . W + b: one logit per label (the detector reads them as independent sigmoids)."""
-        return encoded.weights @ encoded.rows + self.intercept
+        return encoded.logits
 
     def token_scores(
         self, encoded: Encoded, n_tokens: int, labels: list[int], centred: bool = True
@@ -173,13 +157,11 @@ class CompactLinearModel:
         """(len(labels), n_tokens): how much each token moved each label's centred logit (the
         logit minus the mean over labels; a row sums to it), or with ``centred=False`` its own
         logit (for independent labels)."""
-        if not encoded.features.size:
-            return np.zeros((len(labels), n_tokens))
-        rows = encoded.rows.take(labels, axis=1)
-        if centred:
-            rows = rows - self.row_mean.take(encoded.features)[:, None]
-        moved = rows * encoded.weights[:, None]
-        # one bincount for all labels: label r's tokens are bins r * n_tokens ...
-        bins = encoded.tokens + (np.arange(len(labels)) * n_tokens)[:, None]
-        flat = np.bincount(bins.ravel(), weights=moved.T.ravel(), minlength=len(labels) * n_tokens)
-        return flat.reshape(len(labels), n_tokens)
+        out = np.zeros((len(labels), n_tokens))
+        if encoded.features.size:
+            columns = np.asarray(labels, dtype=np.int64)
+            kernels.token_scores(
+                encoded.features, encoded.tokens, encoded.weights, self.weights, self.row_mean,
+                columns, centred, out,
+            )  # fmt: skip
+        return out

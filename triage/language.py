@@ -26,6 +26,7 @@ from triage.knowledge import LanguageSettings
 
 WORD = re.compile(r"[^\W\d_]+")  # runs of letters, in any script
 LATIN_END = "\u0250"  # Basic Latin to Latin Extended-B: English, and most European languages
+BEYOND_LATIN = re.compile(f"[{LATIN_END}-\U0010ffff]")  # counted in C, not char by char
 
 
 @cache
@@ -55,7 +56,8 @@ class LanguageGate:
         if not words:  # digits and punctuation only: nothing to tell
             return None
         letters = "".join(words)
-        latin = sum(c < LATIN_END for c in letters) / len(letters) >= self.settings.latin_share
+        beyond = len(BEYOND_LATIN.findall(letters))
+        latin = (len(letters) - beyond) / len(letters) >= self.settings.latin_share
         if latin and self.english_share(words) >= self.settings.english_share:
             return None
         code, probability = self.identifier.classify(text)

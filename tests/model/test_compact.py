@@ -28,7 +28,9 @@ def test_same_probabilities_as_the_pipeline_over_the_whole_corpus(
 def test_token_scores_sum_to_the_centred_logits(analyser: Analyser):
     analysis = analyser.processor.analyse("my lip twitches after 4 espressos, no cold sores")
     encoded = analyser.model.encode(analysis)
-    rows = encoded.rows  # an occurrence's share of the logits: its weight times its row
+    # an occurrence's share of the logits: its weight times its feature's row of coefficients
+    rows = analyser.model.weights.take(encoded.features, axis=0)
+    np.testing.assert_allclose(encoded.weights @ rows + analyser.model.intercept, encoded.logits)
     centred = encoded.weights @ (rows - rows.mean(axis=1, keepdims=True))
     labels = list(range(len(analyser.labels)))
     scores = analyser.model.token_scores(encoded, len(analysis.doc), labels)

@@ -17,8 +17,9 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 @pytest.fixture(scope="module")
 def weak_model_dir(knowledge, tmp_path_factory) -> Path:
-    """Trained on a tenth of the training split: the deliberately weakened model."""
-    train = subsample(load_split(CORPUS, "train"), 0.1)
+    """Trained on 3 % of the training split (81 texts): the deliberately weakened model. (A
+    tenth, 272 texts since the blind cause batches joined, already passes the held-out gates.)"""
+    train = subsample(load_split(CORPUS, "train"), 0.03)
     bundle, _ = fit_bundle(train, knowledge, folds=2)
     labels = [str(c) for c in bundle["pipeline"].classes_]
     meta = {
