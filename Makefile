@@ -5,13 +5,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# WORKERS: processes of the service, each loads and verifies the model once. EXTRAS: what
+# `make install` installs of the project (the container: EXTRAS=.). BROWSER=0: no Chromium for
+# the browser test (the container has no use for it).
+WORKERS ?= 1
+EXTRAS  ?= .[dev]
+BROWSER ?= 1
 
 INSTALLED := $(VENV)/.installed
 TRAINED   := models/.trained
 CORPUS    := $(shell find corpus -type f \( -name '*.yaml' -o -name '*.jsonl' \) 2>/dev/null)
 TRAINING  := $(wildcard training/*.py triage/*.py)
 
-.PHONY: install lock train serve test evaluate bench compare lint format clean help
+.PHONY: install lock train serve run test evaluate bench compare lint format clean help
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
@@ -25,10 +31,12 @@ $(INSTALLED): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r $(LOCK)
-	$(BIN)/python -m pip install --quiet --no-deps -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps -e '$(EXTRAS)'
 	@# the browser test drives Debian's Chromium (Playwright's own browser download is not reachable)
-	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	  apt-get install -y -qq chromium >/dev/null) || echo "no Chromium: the browser test will skip"
+	[ "$(BROWSER)" = 0 ] || command -v chromium >/dev/null || (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "no Chromium: the browser test will skip"
+	$(BIN)/python -c "import triage.kernels as k; k.COMPILED or print('warning: triage/kernels.py is not compiled (no C compiler?): the analysis runs interpreted, slower')"
 	touch $@
 
 install: $(INSTALLED)  ## create .venv and install the project with its dev extras
@@ -49,8 +57,11 @@ $(TRAINED): $(INSTALLED) $(CORPUS) $(TRAINING)
 train: $(TRAINED)  ## build a model from corpus/ into models/ (only when something changed)
 	$(BIN)/python -m training.train --show
 
-serve: $(TRAINED)  ## install, train if needed, and serve on $(HOST):$(PORT)
-	$(BIN)/python -m service serve --host $(HOST) --port $(PORT)
+serve: $(TRAINED)  ## install, train if needed, and serve on $(HOST):$(PORT) with $(WORKERS) workers
+	@$(MAKE) --no-print-directory run
+
+run:  ## serve the model there is, no install or training step (the container's start command)
+	$(BIN)/python -m service serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: $(INSTALLED)  ## run the whole test suite
 	$(BIN)/python -m pytest

@@ -43,7 +43,10 @@ TARGETS = {
     "peak_rss_mb": ("<=", 200.0),
     "soak_errors": ("<=", 0),
     "soak_rss_growth": ("<", 0.10),
+    "http_worker_scaling": (">=", 1.7),  # 2 workers against 1, same run
+    "dask_worker_scaling": (">=", 1.7),
 }
+CAPACITY_CONNECTIONS = 4  # the capacity table's load: few enough connections for a low p99
 
 
 def free_port() -> int:
@@ -112,6 +115,7 @@ def wrk(
             "-c",
             "1",
             "wrk",
+            "--latency",
             f"-t{threads}",
             f"-c{connections}",
             f"-d{seconds}s",
@@ -133,7 +137,9 @@ def wrk(
     errors = int(non2xx.group(1)) if non2xx else 0
     if socket_errors:
         errors += sum(int(g) for g in socket_errors.groups())
-    return {"requests_per_s": rate, "requests": total, "errors": errors}
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\b", out, flags=re.M)
+    p99_ms = float(p99.group(1)) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[p99.group(2)] if p99 else None
+    return {"requests_per_s": rate, "requests": total, "errors": errors, "p99_ms": p99_ms}
 
 
 def rss_mb(pid: int, key: str = "VmRSS") -> float:
@@ -226,6 +232,59 @@ def soak(bodies: Path) -> dict:
     }
 
 
+def worker_scaling(bodies: Path) -> dict:
+    """The service with 1 worker (core 0) and 2 workers (cores 0-1), wrk on core 1 both times,
+    at CAPACITY_CONNECTIONS: requests/s and p99 latency. On a 2-core machine wrk shares a core
+    with the second worker, so the factor understates what two free cores give."""
+    figures = {}
+    for workers, cores in ((1, "0"), (2, "0,1")):
+        port = free_port()
+        server = start(["service.app:app"], port, workers=workers, core=cores)
+        try:
+            wait_http(f"http://127.0.0.1:{port}/ready")
+            time.sleep(1.0 * workers)  # every worker has loaded its model
+            wrk(port, 2, bodies, connections=CAPACITY_CONNECTIONS)
+            figures[workers] = wrk(port, WRK_SECONDS, bodies, connections=CAPACITY_CONNECTIONS)
+            figures[workers]["rss_mb"] = sum(
+                rss_mb(p) for p in children(server.pid) or [server.pid]
+            )
+        finally:
+            stop(server)
+        print(f"  {workers} worker(s) {figures[workers]['requests_per_s']:9.0f} req/s", flush=True)
+    return figures
+
+
+def dask_scaling(model_dir: Path, texts: list[str]) -> dict:
+    """Texts/s of ``score --dask`` on a local cluster of 1 and 2 worker processes, after each
+    worker has loaded its model (a warm-up partition each)."""
+    from dask.distributed import Client, LocalCluster
+
+    from service.distributed import score_on_dask
+
+    batch = texts * 3
+    figures = {}
+    for workers in (1, 2):
+        with (
+            LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            list(score_on_dask(model_dir, texts[: 64 * workers], 3, client=client, partition=64))
+            started = time.perf_counter()
+            rows = [
+                row for part in score_on_dask(model_dir, batch, 3, client=client) for row in part
+            ]
+            seconds = time.perf_counter() - started
+        assert len(rows) == len(batch) and not any("error" in r for r in rows)
+        figures[workers] = {"texts_per_s": len(batch) / seconds, "texts": len(batch)}
+        print(
+            f"  dask, {workers} worker(s) {figures[workers]['texts_per_s']:9.0f} texts/s",
+            flush=True,
+        )
+    return figures
+
+
 def main() -> int:
     model_dir = artifact.newest(ROOT / "models")
     if model_dir is None:
@@ -244,6 +303,9 @@ def main() -> int:
     http = http_figures(bodies)
     print("soak ...", flush=True)
     soaked = soak(bodies)
+    print("workers: 1 and 2 (HTTP, then Dask batch) ...", flush=True)
+    scaling = worker_scaling(bodies)
+    dask = dask_scaling(model_dir, texts)
     figures = {
         "service_vs_bare": http["service"]["requests_per_s"] / http["bare"]["requests_per_s"],
         "service_vs_sklearn": http["service"]["requests_per_s"] / http["sklearn"]["requests_per_s"],
@@ -255,6 +317,8 @@ def main() -> int:
         "peak_rss_mb": http["service"]["peak_rss_mb"],
         "soak_errors": soaked["errors"],
         "soak_rss_growth": soaked["rss_growth"],
+        "http_worker_scaling": scaling[2]["requests_per_s"] / scaling[1]["requests_per_s"],
+        "dask_worker_scaling": dask[2]["texts_per_s"] / dask[1]["texts_per_s"],
     }
     checks = {
         name: (
@@ -280,6 +344,7 @@ def main() -> int:
         "in_process": local,
         "in_process_rules_only": rules_only,
         "soak": soaked,
+        "workers": {"http": scaling, "dask": dask},
         "training_seconds": serving.meta.get("training", {}).get("seconds"),
         "artifact_mb": (model_dir / artifact.MODEL_FILE).stat().st_size / 1e6,
         "serving_files_mb": sum(
@@ -332,6 +397,21 @@ def markdown(results: dict) -> str:
             "soak: 2 workers, 32 connections",
             f"{soaked['requests']} requests, {soaked['errors']} errors",
             f"RSS growth {soaked['rss_growth'] * 100:.1f} % (target < 10 %)",
+        ),
+        (
+            "service, 1 / 2 workers (4 connections)",
+            " / ".join(
+                f"{w['requests_per_s']:.0f} req/s (p99 {w['p99_ms']:.0f} ms)"
+                for w in results["workers"]["http"].values()
+            ),
+            f"{f['http_worker_scaling']:.2f}× (target ≥ 1.7×)",
+        ),
+        (
+            "`score --dask`, 1 / 2 local workers",
+            " / ".join(
+                f"{w['texts_per_s']:.0f} texts/s" for w in results["workers"]["dask"].values()
+            ),
+            f"{f['dask_worker_scaling']:.2f}× (target ≥ 1.7×)",
         ),
         ("training time", f"{results['training_seconds']} s", ""),
         ("artifact size", f"{results['artifact_mb']:.1f} MB", ""),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from service.settings import Settings
@@ -103,10 +104,13 @@ def read_rows(source: Path) -> tuple[list[tuple[int, dict]], list[str]]:
     return rows, problems
 
 
-def score_file(analyser, source: Path, target: Path, top_k: int) -> tuple[int, int]:
+def score_file(
+    score: Callable[[list[str]], Iterator[list[dict]]], source: Path, target: Path, top_k: int
+) -> tuple[int, int, int]:
     """Score a JSONL or CSV file of texts into JSONL, with progress. A bad line is named as
-    file:line on stderr and skipped, the others are scored; an ``id`` is passed through to its
-    result. Returns (scored, skipped)."""
+    file:line on stderr and skipped, the others are scored by ``score`` (texts in, each chunk's
+    answers out, in order: in process or on a cluster); an ``id`` is passed through to its
+    result. Returns (scored, skipped, failed): a failed text has ``{"error": ...}``."""
     rows, problems = read_rows(source)
     good: list[tuple[int, dict]] = []
     for number, row in rows:
@@ -116,21 +120,34 @@ def score_file(analyser, source: Path, target: Path, top_k: int) -> tuple[int, i
             good.append((number, row))
     for problem in problems:
         print(problem, file=sys.stderr)
-    chunk = MAX_BATCH
+    done = failed = 0
     with target.open("w", encoding="utf-8") as out:
-        for start in range(0, len(good), chunk):
-            part = good[start : start + chunk]
-            answers = analyser.analyse_many([row["text"] for _, row in part], top_k=top_k)
-            for (_, row), answer in zip(part, answers, strict=True):
-                result = answer.to_dict()
+        for results in score([row["text"] for _, row in good]):
+            for (number, row), result in zip(
+                good[done : done + len(results)], results, strict=True
+            ):
+                if "error" in result:
+                    failed += 1
+                    print(f"{source}:{number}: {result['error']}", file=sys.stderr)
                 if "id" in row:
                     result = {"id": row["id"], **result}
                 out.write(json.dumps(result, ensure_ascii=False) + "\n")
-            done = min(start + chunk, len(good))
+            done += len(results)
             bar = "#" * int(30 * done / max(len(good), 1))
             print(f"\r[{bar:30s}] {done}/{len(good)}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
-    return len(good), len(problems)
+    return len(good) - failed, len(problems), failed
+
+
+def in_process(analyser, top_k: int) -> Callable[[list[str]], Iterator[list[dict]]]:
+    """The scorer of one process: chunks of the API's batch size through ``analyse_many``."""
+
+    def score(texts: list[str]) -> Iterator[list[dict]]:
+        for start in range(0, len(texts), MAX_BATCH):
+            answers = analyser.analyse_many(texts[start : start + MAX_BATCH], top_k=top_k)
+            yield [answer.to_dict() for answer in answers]
+
+    return score
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,6 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     score.add_argument("source", type=Path)
     score.add_argument("target", type=Path)
     score.add_argument("--top-k", type=int, default=3)
+    score.add_argument("--dask", metavar="ADDRESS", help="score on this Dask scheduler")
+    score.add_argument(
+        "--workers", type=int, default=0, help="score on a local Dask cluster of n processes"
+    )
     args = parser.parse_args(argv)
     settings = Settings()
     try:
@@ -189,9 +210,31 @@ def main(argv: list[str] | None = None) -> int:
             if not args.source.is_file():
                 print(f"error: {args.source}: no such file", file=sys.stderr)
                 return 1
-            n, skipped = score_file(_analyser(settings), args.source, args.target, args.top_k)
-            print(f"scored {n} texts into {args.target}, skipped {skipped}", file=sys.stderr)
-            return 1 if skipped and not n else 0
+            if args.workers < 0:
+                print("error: --workers must be 0 (no cluster) or more", file=sys.stderr)
+                return 1
+            analyser = _analyser(settings)  # verified here, once, before any worker starts
+            if args.dask or args.workers:
+                from functools import partial
+
+                from service.distributed import score_on_dask
+                from service.model import model_dir
+
+                scorer = partial(
+                    score_on_dask,
+                    model_dir(settings),
+                    top_k=args.top_k,
+                    address=args.dask,
+                    workers=args.workers or 2,
+                )
+            else:
+                scorer = in_process(analyser, args.top_k)
+            n, skipped, failed = score_file(scorer, args.source, args.target, args.top_k)
+            print(
+                f"scored {n} texts into {args.target}, skipped {skipped}, failed {failed}",
+                file=sys.stderr,
+            )
+            return 1 if failed or (skipped and not n) else 0
     except ModelIntegrityError as exc:
         print(f"refusing to start: {exc}", file=sys.stderr)
         return 2

@@ -78,7 +78,7 @@ def test_score_names_bad_lines_goes_on_and_passes_ids_through(
     assert f"{source}:2: not JSON" in err
     assert f"{source}:3: no `text` key" in err
     assert f"{source}:4: text: text is empty" in err
-    assert "scored 2 texts" in err and "skipped 3" in err
+    assert "scored 2 texts" in err and "skipped 3" in err and "failed 0" in err
     results = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert [r["id"] for r in results] == ["a1", 5]
 
