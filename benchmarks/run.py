@@ -46,6 +46,7 @@ TARGETS = {
     "http_worker_scaling": (">=", 1.7),  # 2 workers against 1, same run
     "dask_worker_scaling": (">=", 1.7),
 }
+DASK_RUNS = 2  # each Dask figure is the best of this many runs, for 1 and 2 workers alike
 CAPACITY_CONNECTIONS = 4  # the capacity table's load: few enough connections for a low p99
 
 
@@ -256,7 +257,7 @@ def worker_scaling(bodies: Path) -> dict:
 
 def dask_scaling(model_dir: Path, texts: list[str]) -> dict:
     """Texts/s of ``score --dask`` on a local cluster of 1 and 2 worker processes, after each
-    worker has loaded its model (a warm-up partition each)."""
+    worker has loaded its model (a warm-up partition each), the best of ``DASK_RUNS`` runs."""
     from dask.distributed import Client, LocalCluster
 
     from service.distributed import score_on_dask
@@ -271,13 +272,15 @@ def dask_scaling(model_dir: Path, texts: list[str]) -> dict:
             Client(cluster) as client,
         ):
             list(score_on_dask(model_dir, texts[: 64 * workers], 3, client=client, partition=64))
-            started = time.perf_counter()
-            rows = [
-                row for part in score_on_dask(model_dir, batch, 3, client=client) for row in part
-            ]
-            seconds = time.perf_counter() - started
-        assert len(rows) == len(batch) and not any("error" in r for r in rows)
-        figures[workers] = {"texts_per_s": len(batch) / seconds, "texts": len(batch)}
+            runs = []
+            for _ in range(DASK_RUNS):  # the best run: one slow spell of this machine skews a run
+                started = time.perf_counter()
+                rows = [
+                    r for part in score_on_dask(model_dir, batch, 3, client=client) for r in part
+                ]
+                runs.append(time.perf_counter() - started)
+                assert len(rows) == len(batch) and not any("error" in r for r in rows)
+        figures[workers] = {"texts_per_s": len(batch) / min(runs), "texts": len(batch)}
         print(
             f"  dask, {workers} worker(s) {figures[workers]['texts_per_s']:9.0f} texts/s",
             flush=True,
