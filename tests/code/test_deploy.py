@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from pathlib import Path
 import kubernetes_validate
 import pytest
 import yaml
+
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 KUBERNETES = "1.30"  # the oldest version the manifests promise to work on
@@ -60,15 +61,9 @@ def test_the_image_runs_as_a_non_root_user_with_a_readiness_healthcheck():
     assert sum(op == "FROM" for op, _ in ops) == 2  # multi-stage: build tools stay behind
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_the_image_start_command_starts_the_service(trained_model_dir: Path):
-    port = _free_port()
+    port = free_port()
     command = [
         *_start_command()[:2],
         "HOST=127.0.0.1",
