@@ -51,6 +51,32 @@ def cause_scores(labels: Sequence[str], answers: Sequence[Answer]) -> dict:
     }
 
 
+def threshold_without(
+    inside: dict[str, np.ndarray], truth: dict[str, np.ndarray], group: str
+) -> float:
+    """The out-of-scope threshold chosen on every batch but ``group`` (``inside``: P(in scope)
+    of each batch's texts, ``truth``: whether each is in scope), so that a batch's figure never
+    rests on a threshold its own texts chose."""
+    others = [g for g in sorted(inside) if g != group]
+    return choose_scope_threshold(
+        np.concatenate([inside[g] for g in others]), np.concatenate([truth[g] for g in others])
+    )
+
+
+def batch_splits(
+    groups: list[str], scored: np.ndarray
+) -> tuple[list[str], list[tuple[np.ndarray, np.ndarray]]]:
+    """Leave-one-batch-out: for each batch with scored texts, (rows of every other batch, its
+    own scored rows)."""
+    groups_arr = np.asarray(groups)
+    targets = sorted({g for g, s in zip(groups, scored, strict=True) if s})
+    splits = [
+        (np.flatnonzero(groups_arr != g), np.flatnonzero((groups_arr == g) & scored))
+        for g in targets
+    ]
+    return targets, splits
+
+
 @dataclass
 class GroupedFit:
     """Out-of-fold probabilities of each batch, from a classifier fitted on the other batches."""
@@ -59,28 +85,27 @@ class GroupedFit:
     proba: dict[str, np.ndarray]  # batch -> (texts, labels)
     truth: dict[str, list[str]]  # batch -> its texts' labels
 
-    def pooled(self) -> tuple[np.ndarray, np.ndarray]:
-        """(P(in scope), is in scope) over every batch: what the served threshold is chosen on."""
+    def in_scope(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """Per batch: P(in scope) of its texts, and whether each is in scope."""
         oos = self.labels.index(OUT_OF_SCOPE)
-        groups = sorted(self.proba)
-        inside = np.concatenate([1.0 - self.proba[g][:, oos] for g in groups])
-        truth = np.concatenate([np.array(self.truth[g]) != OUT_OF_SCOPE for g in groups])
+        inside = {g: 1.0 - p[:, oos] for g, p in self.proba.items()}
+        truth = {g: np.array(t) != OUT_OF_SCOPE for g, t in self.truth.items()}
         return inside, truth
 
-    def threshold_without(self, group: str) -> float:
-        """The out-of-scope threshold chosen on every batch but this one, so that a batch's
-        figure never rests on a threshold its own texts chose."""
-        oos = self.labels.index(OUT_OF_SCOPE)
-        others = [g for g in sorted(self.proba) if g != group]
-        inside = np.concatenate([1.0 - self.proba[g][:, oos] for g in others])
-        truth = np.concatenate([np.array(self.truth[g]) != OUT_OF_SCOPE for g in others])
-        return choose_scope_threshold(inside, truth)
+    def pooled(self) -> tuple[np.ndarray, np.ndarray]:
+        """(P(in scope), is in scope) over every batch: what the served threshold is chosen on."""
+        inside, truth = self.in_scope()
+        groups = sorted(inside)
+        return np.concatenate([inside[g] for g in groups]), np.concatenate(
+            [truth[g] for g in groups]
+        )
 
     def scores(self) -> dict:
         """Per batch and pooled: top-1, top-3, out-of-scope recall and false rejects."""
         per_group, rows = {}, []
+        inside, truth = self.in_scope()
         for group in sorted(self.proba):
-            threshold = self.threshold_without(group)
+            threshold = threshold_without(inside, truth, group)
             found = _scope_counts(self.proba[group], self.truth[group], self.labels, threshold)
             per_group[group] = {**_rates(found), "threshold": threshold}
             rows.append(found)
@@ -141,13 +166,8 @@ def grouped_fit(
     full = make_pipeline(lexicon)
     rendered = full.named_steps["text"].fit(texts).transform(texts)
     rest = Pipeline(full.steps[1:])
-    groups_arr = np.asarray(groups)
-    scored = weights == 1.0  # a vague text (spread over the causes) has no right answer
-    targets = sorted({g for g, s in zip(groups, scored, strict=True) if s})
-    splits = [
-        (np.flatnonzero(groups_arr != g), np.flatnonzero((groups_arr == g) & scored))
-        for g in targets
-    ]
+    # a vague text (spread over the causes) has no right answer: learned from, not scored
+    targets, splits = batch_splits(groups, weights == 1.0)
     probas = Parallel(n_jobs=jobs)(
         delayed(_fit_and_predict)(rest, rendered, y, weights, tr, te) for tr, te in splits
     )
@@ -184,12 +204,7 @@ def binary_gate_scores(
     with one right answer (a vague text is learned as in scope but not scored)."""
     rendered = make_pipeline(lexicon).named_steps["text"].fit(texts).transform(texts)
     inside = np.array([label != OUT_OF_SCOPE for label in labels])
-    groups_arr = np.asarray(groups)
-    targets = sorted({g for g, s in zip(groups, scored, strict=True) if s})
-    splits = [
-        (np.flatnonzero(groups_arr != g), np.flatnonzero((groups_arr == g) & scored))
-        for g in targets
-    ]
+    targets, splits = batch_splits(groups, scored)
     probas = Parallel(n_jobs=jobs)(
         delayed(_fit_gate)(rendered, inside, tr, te) for tr, te in splits
     )
@@ -197,11 +212,7 @@ def binary_gate_scores(
     truth = {g: inside[te] for g, (_, te) in zip(targets, splits, strict=True)}
     rejected = caught = n_in = n_out = 0
     for g in targets:
-        others = [h for h in targets if h != g]
-        threshold = choose_scope_threshold(
-            np.concatenate([p_in[h] for h in others]), np.concatenate([truth[h] for h in others])
-        )
-        accepted = p_in[g] >= threshold
+        accepted = p_in[g] >= threshold_without(p_in, truth, g)
         rejected += int((truth[g] & ~accepted).sum())
         caught += int((~truth[g] & ~accepted).sum())
         n_in += int(truth[g].sum())

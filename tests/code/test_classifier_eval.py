@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from training.classifier_eval import GroupedFit, cause_scores
+from training.classifier_eval import GroupedFit, batch_splits, cause_scores, threshold_without
 from triage.knowledge import OUT_OF_SCOPE
 
 LABELS = ["a", "b", OUT_OF_SCOPE]
@@ -52,9 +52,9 @@ def _fit() -> GroupedFit:
 def test_a_batch_threshold_is_chosen_without_its_own_texts():
     fit = _fit()
     # changing batch y's predictions cannot move the threshold y is scored with
-    before = fit.threshold_without("y")
+    before = threshold_without(*fit.in_scope(), "y")
     fit.proba["y"] = np.array([[0.9, 0.05, 0.05], [0.05, 0.05, 0.9]])
-    assert fit.threshold_without("y") == before
+    assert threshold_without(*fit.in_scope(), "y") == before
 
 
 def test_pooled_scores_are_the_sum_of_the_batches():
@@ -64,3 +64,13 @@ def test_pooled_scores_are_the_sum_of_the_batches():
     assert pooled["in_scope"] == 4 and pooled["out_of_scope"] == 2
     assert pooled["top1_count"] == sum(g["top1_count"] for g in groups.values())
     assert set(groups) == {"x", "y", "z"}
+
+
+def test_each_batch_is_held_out_once_and_only_its_scored_rows_are_predicted():
+    groups = ["a", "a", "b", "b", "c"]
+    scored = np.array([True, False, True, True, False])  # c has nothing to score
+    targets, splits = batch_splits(groups, scored)
+    assert targets == ["a", "b"]
+    (train_a, test_a), (train_b, test_b) = splits
+    assert list(test_a) == [0] and list(train_a) == [2, 3, 4]
+    assert list(test_b) == [2, 3] and list(train_b) == [0, 1, 4]
