@@ -35,20 +35,16 @@ def cause_scores(labels: Sequence[str], answers: Sequence[Answer]) -> dict:
     outside = [a for label, a in zip(labels, answers, strict=True) if label == OUT_OF_SCOPE]
     top1 = sum(a.in_scope and a.causes[0].id == label for label, a in in_scope)
     top3 = sum(a.in_scope and label in {c.id for c in a.causes[:3]} for label, a in in_scope)
-    rejected = sum(not a.in_scope for _, a in in_scope)
-    caught = sum(not a.in_scope for a in outside)
-    n_in, n_out = len(in_scope), len(outside)
-    return {
+    counts = {
         "n": len(labels),
-        "in_scope": n_in,
-        "top1": top1 / n_in if n_in else None,
-        "top3": top3 / n_in if n_in else None,
-        "false_rejects": rejected,
-        "false_reject_rate": rejected / n_in if n_in else None,
-        "out_of_scope": n_out,
-        "oos_caught": caught,
-        "oos_recall": caught / n_out if n_out else None,
+        "in_scope": len(in_scope),
+        "top1": top1,
+        "top3": top3,
+        "false_rejects": sum(not a.in_scope for _, a in in_scope),
+        "out_of_scope": len(outside),
+        "oos_caught": sum(not a.in_scope for a in outside),
     }
+    return _rates(counts)
 
 
 def threshold_without(
@@ -134,7 +130,8 @@ def _scope_counts(proba: np.ndarray, truth: list[str], labels: list[str], thresh
 
 
 def _rates(c: dict) -> dict:
-    """Counts and rates, as ``cause_scores`` gives them (served: out of scope is a miss)."""
+    """Counts and rates, for ``cause_scores`` and the grouped scores alike (served: an in-scope
+    text answered as out of scope is a miss); a rate with nothing to count is None."""
     n_in, n_out = c["in_scope"], c["out_of_scope"]
     return {
         **c,
