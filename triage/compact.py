@@ -114,6 +114,9 @@ class CompactLinearModel:
         return found
 
     def encode(self, analysis: Analysis) -> Encoded:
+        return self.encode_rendered(analysis.rendered)
+
+    def encode_rendered(self, rendered: list[str | None]) -> Encoded:
         """The TF-IDF row of scikit-learn's FeatureUnion, built from the tokens directly.
 
         Word n-grams are the rendered tokens and their pairs (the word vectorizer splits on
@@ -121,7 +124,7 @@ class CompactLinearModel:
         a space, so the text's grams are the sum of its tokens' grams.
         """
         feats, toks, occurrence = kernels.gather(
-            analysis.rendered, self._token_cache, self._token_features, self.word_vocab.get
+            rendered, self._token_cache, self._token_features, self.word_vocab.get
         )
         if not feats.size:
             return self.empty

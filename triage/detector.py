@@ -27,13 +27,24 @@ HEADS = ("emergency", "urgent")  # the first labels of the model: one decision p
 GENERIC = {"emergency": "a sign of an emergency", "urgent": "a sign of a facial-nerve palsy"}
 
 
-def guarded(analysis: Analysis) -> Analysis:
-    """The analysis with feared and past tokens rendered as denied: what the detector reads."""
-    rendered = [
-        NEG_PREFIX + r if r and hyp and not r.startswith(NEG_PREFIX) else r
-        for r, hyp in zip(analysis.rendered, analysis.hypothetical, strict=True)
+def guarded_rendered(analysis: Analysis) -> list[str | None]:
+    """The rendered tokens with feared and past ones marked as denied, and the words of time
+    left out: what the detector reads. "Twenty minutes ago" says when, not what; read as a
+    feature, it taught the detector that a twitch which started recently is an emergency.
+    Only the rendering differs from the analysis, so serving builds no second ``Analysis``."""
+    if not (any(analysis.hypothetical) or any(analysis.is_time)):
+        return analysis.rendered
+    return [
+        None if time else NEG_PREFIX + r if r and hyp and not r.startswith(NEG_PREFIX) else r
+        for r, hyp, time in zip(
+            analysis.rendered, analysis.hypothetical, analysis.is_time, strict=True
+        )
     ]
-    return replace(analysis, rendered=rendered)
+
+
+def guarded(analysis: Analysis) -> Analysis:
+    """The analysis with feared and past tokens rendered as denied (for training and checks)."""
+    return replace(analysis, rendered=guarded_rendered(analysis))
 
 
 def sigmoid(z: float) -> float:
@@ -70,14 +81,14 @@ class SignDetector:
 
     def probabilities(self, analysis: Analysis) -> dict[str, float]:
         """The calibrated probability of each head and sign."""
-        logits = self.model.logits(self.model.encode(guarded(analysis))).tolist()
+        logits = self.model.logits(self.model.encode_rendered(guarded_rendered(analysis))).tolist()
         return {label: sigmoid(z) for label, z in zip(self.model.labels, logits, strict=True)}
 
     def find(self, analysis: Analysis, filler: frozenset[str] = frozenset()) -> list[FlagHit]:
         """A hit per head over its threshold, named by the most likely sign of its level, with
         the words that raised it most."""
-        seen = guarded(analysis)
-        encoded = self.model.encode(seen)
+        seen = analysis  # read through ``guarded_rendered``: the other columns are the same
+        encoded = self.model.encode_rendered(guarded_rendered(analysis))
         logits = self.model.logits(encoded).tolist()
         head_p = [sigmoid(logits[h]) for h in range(len(HEADS))]
         raised = [h for h in range(len(HEADS)) if head_p[h] >= self.cuts[h]]

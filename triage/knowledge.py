@@ -338,4 +338,12 @@ def scope_lexicon(lexicon: Lexicon) -> ScopeLexicon:
         question_reported=tuple(neg.general_question.reported) if neg.general_question else (),
         spelling=tuple(sorted(lexicon.spelling.items())),
         lemma_overrides=tuple(sorted(lexicon.lemma_overrides.items())),
+        time_words=time_words(lexicon),
     )
+
+
+def time_words(lexicon: Lexicon) -> tuple[str, ...]:
+    """The words of time: each duration unit, its plural, and "ago". They say when, never what:
+    neither evidence for a cause nor a warning sign."""
+    units = {unit.lower() for unit in lexicon.duration.units}
+    return tuple(sorted(units | {f"{unit}s" for unit in units} | {"ago"}))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from triage.answer import Alert
 from triage.knowledge import LEVELS, Cause, RedFlag, Referral
@@ -113,6 +114,11 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 def said_once(parts: list[str | None]) -> str:
     """The advice texts joined, each sentence once: two rules may give the same counsel."""
+    return _said_once(tuple(parts))
+
+
+@lru_cache(maxsize=4096)  # the advice texts are few: the same joins come again and again
+def _said_once(parts: tuple[str | None, ...]) -> str:
     seen: set[str] = set()
     out = []
     for part in parts:

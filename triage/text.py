@@ -76,6 +76,9 @@ class ScopeLexicon:
     question_openers: tuple[str, ...] = ()
     question_personal: tuple[str, ...] = ()
     question_reported: tuple[str, ...] = ()  # anywhere in the text: no general question
+    # words that say when, never what ("twenty minutes ago"): the learned detector does not read
+    # them, or it learns that a recent start is an emergency (``triage.detector.guarded``)
+    time_words: tuple[str, ...] = ()
 
 
 @dataclass
@@ -99,6 +102,7 @@ class Analysis:
     rendered: list[str | None] = field(default_factory=list)  # feature form, None when dropped
     # where a scope or a clause ends: punctuation and terminator words ("but", "and", "now", ...)
     scope_end: list[bool] = field(default_factory=list)
+    is_time: list[bool] = field(default_factory=list)  # a word of ``ScopeLexicon.time_words``
 
     def span_text(self, start: int, end: int) -> str:
         """The input's own characters for tokens [start, end): an exact substring."""
@@ -125,6 +129,7 @@ class TextAnalyzer:
         self.question_personal = frozenset(lexicon.question_personal)
         self.question_reported = frozenset(lexicon.question_reported)
         self.denials = frozenset(lexicon.triggers)  # "can not breathe?" is no question
+        self.time_words = frozenset(lexicon.time_words)
         # phrases match on lemmas ("worried" = "worry"); "=turn into" matches the exact words, so
         # "could turn into" is a fear while "turned into" is a fact
         self.scope_matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
@@ -291,6 +296,7 @@ class TextAnalyzer:
             like_num=like_num,
             rendered=rendered,
             scope_end=stops,
+            is_time=[w in self.time_words for w in lower] if self.time_words else [False] * n,
         )
 
     def _past_years(self, lower: list[str], like_num: list[bool]) -> list[int]:

@@ -78,6 +78,18 @@ def test_guarded_marks_feared_words_as_denied(analyser: Analyser):
     assert "stroke" in marked and "lip" not in marked
 
 
+def test_the_detector_does_not_read_the_words_of_time(analyser: Analyser):
+    """"Twenty minutes ago" says when, not what: a twitch that started recently is no sign."""
+    analysis = analyser.processor.analyse("my lip started twitching twenty minutes ago")
+    seen = guarded(analysis).rendered
+    dropped = [lower for lower, r in zip(analysis.lower, seen, strict=True) if r is None]
+    assert dropped == ["minutes", "ago"]
+    assert "twitch" in seen and "lip" in seen
+    # the same text without the time gives the detector exactly the same features
+    without = analyser.processor.analyse("my lip started twitching twenty")
+    assert [r for r in seen if r] == [r for r in guarded(without).rendered if r]
+
+
 def test_the_serving_form_gives_the_fitted_probabilities(
     trained_model_dir: Path, detector_fit: DetectorFit
 ):
