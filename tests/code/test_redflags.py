@@ -75,3 +75,12 @@ def test_token_patterns_find_what_spacys_matcher_finds(rules: Rules, knowledge):
         assert all(id(rules.flags.patterns[n][1]) in possible for n in expected), text
         matched += bool(expected)
     assert matched > 500  # the corpus exercises the patterns, not only their absence
+
+
+def test_worse_is_no_worst_headache(rules: Rules):
+    """The lemma table reads "worse" and "worst" as "wrong"; a headache that gets worse is
+    ordinary, the worst of a life is not (``lexicon.lemma_overrides``)."""
+    assert "worst_headache" not in rules.flag_ids("my tension headache gets worse after work")
+    assert "worst_headache" not in rules.flag_ids("my head feels worse when I bend down")
+    assert "worst_headache" in rules.flag_ids("this is the worst headache of my life")
+    assert "worst_headache" in rules.flag_ids("my head hurts, the worst pain ever")
