@@ -19,7 +19,7 @@ from triage.answer import Answer, CauseScore, ReferralAdvice
 from triage.artifact import ServingModel
 from triage.compact import CompactLinearModel
 from triage.detector import SignDetector
-from triage.knowledge import OUT_OF_SCOPE, ConfidenceBand, Knowledge
+from triage.knowledge import OUT_OF_SCOPE, ConfidenceBand, Knowledge, time_words
 from triage.language import LanguageGate
 from triage.redflags import FlagHit, RedFlagMatcher
 from triage.referral import alert_for, decide
@@ -52,9 +52,8 @@ class Analyser:
         self.flag_rules = {f.id: f for f in knowledge.red_flags}
         words = knowledge.lexicon.evidence
         # filler, and the words of time ("minutes", "ago"): they say when, never what
-        units = knowledge.lexicon.duration.units
-        times = {u.lower() for u in units} | {f"{u.lower()}s" for u in units} | {"ago"}
-        self.filler = frozenset(w.lower() for w in words.filler) | times
+        times = time_words(knowledge.lexicon)
+        self.filler = frozenset(w.lower() for w in words.filler) | frozenset(times)
         self.partial = frozenset(w.lower() for w in words.partial)
         settings = knowledge.lexicon.language
         self.language = LanguageGate(english_words, settings) if settings else None

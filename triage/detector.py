@@ -43,7 +43,7 @@ def guarded_rendered(analysis: Analysis) -> list[str | None]:
 
 
 def guarded(analysis: Analysis) -> Analysis:
-    """The analysis with feared and past tokens rendered as denied (for training and checks)."""
+    """The analysis as the detector reads it (``guarded_rendered``), for training and checks."""
     return replace(analysis, rendered=guarded_rendered(analysis))
 
 
@@ -87,7 +87,6 @@ class SignDetector:
     def find(self, analysis: Analysis, filler: frozenset[str] = frozenset()) -> list[FlagHit]:
         """A hit per head over its threshold, named by the most likely sign of its level, with
         the words that raised it most."""
-        seen = analysis  # read through ``guarded_rendered``: the other columns are the same
         encoded = self.model.encode_rendered(guarded_rendered(analysis))
         logits = self.model.logits(encoded).tolist()
         head_p = [sigmoid(logits[h]) for h in range(len(HEADS))]
@@ -96,16 +95,19 @@ class SignDetector:
             return []
         # ``filler``: words that are never a sign, times among them ("twenty minutes" says
         # when, not what): a head raised by such words alone has nothing to show and adds no hit
-        eligible = evidence.candidates(seen, hypothetical_too=True, filler=filler)
+        eligible = evidence.candidates(analysis, hypothetical_too=True, filler=filler)
         hits = []
         for head in raised:
             level = HEADS[head]
             best = max(self.columns_of_level[level], key=logits.__getitem__, default=None)
             columns = [head] if best is None else [best, head]
-            scores = self.model.token_scores(encoded, len(seen.rendered), columns, centred=False)
+            scores = self.model.token_scores(
+                encoded, len(analysis.rendered), columns, centred=False
+            )
             # the sign's own words when it has any, else the words that raised the head
             found = next(
-                (s for s in (evidence.spans(seen, c, eligible) for c in scores.tolist()) if s), []
+                (s for s in (evidence.spans(analysis, c, eligible) for c in scores.tolist()) if s),
+                [],
             )
             if not found:  # raised by the intercept or by denied words alone: nothing to show
                 continue
@@ -117,9 +119,9 @@ class SignDetector:
                     name=sign.name if sign else GENERIC[level],
                     level=level,
                     sudden_only=True,
-                    text=seen.span_text(start, end),
-                    start=seen.starts[start],
-                    end=seen.ends[end - 1],
+                    text=analysis.span_text(start, end),
+                    start=analysis.starts[start],
+                    end=analysis.ends[end - 1],
                     source="detector",
                     probability=round(head_p[head], 4),
                 )
