@@ -77,7 +77,7 @@ class ScopeLexicon:
     question_personal: tuple[str, ...] = ()
     question_reported: tuple[str, ...] = ()  # anywhere in the text: no general question
     # words that say when, never what ("twenty minutes ago"): the learned detector does not read
-    # them, or it learns that a recent start is an emergency (``triage.detector.guarded``)
+    # them, or it learns that a recent start is an emergency (``detector.guarded_rendered``)
     time_words: tuple[str, ...] = ()
 
 
