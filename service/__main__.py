@@ -55,19 +55,38 @@ def print_table(answer: Answer) -> None:
             print(f"  {cause.name[:44]:44s} {said:>12s}  {evidence}")
     else:
         print(f"\n{answer.message}")
+    for reply in answer.replies:
+        print(f"  - {reply.effect}")
+    if answer.questions:
+        print("\nThese would help tell the causes apart (reply with --answer ID=yes|no|unsure):")
+        for question in answer.questions:
+            print(f"  {question.id}: {question.text}")
     if answer.duration_text is not None:
         print(f"\nHow long, as you wrote it: {answer.duration_text}")
     print(f"\n{answer.disclaimer}")
 
 
-def input_error(text: object, top_k: int | None) -> str | None:
+def parse_answers(pairs: list[str]) -> tuple[dict[str, str], str | None]:
+    """``--answer id=yes`` options as the API's ``answers``, or why one cannot be read."""
+    answers: dict[str, str] = {}
+    for pair in pairs:
+        qid, sep, reply = pair.partition("=")
+        if not sep or not qid.strip():
+            return {}, f"--answer {pair!r}: write it as QUESTION_ID=yes (or no, unsure)"
+        answers[qid.strip()] = reply.strip().lower()
+    return answers, None
+
+
+def input_error(
+    text: object, top_k: int | None, answers: dict[str, str] | None = None
+) -> str | None:
     """The API's own request rules (``PredictRequest``), with its messages: None when valid."""
     from pydantic import ValidationError
 
     from service.schemas import PredictRequest, problem_of
 
     try:
-        PredictRequest(text=text, top_k=top_k)
+        PredictRequest(text=text, top_k=top_k, answers=answers or {})
     except ValidationError as exc:
         return problem_of(exc)
     return None
@@ -164,6 +183,13 @@ def main(argv: list[str] | None = None) -> int:
         "--json", action="store_true", help="print the API's JSON instead of a table"
     )
     predict.add_argument("--top-k", type=int, default=3)
+    predict.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="ID=REPLY",
+        help="a reply to a follow-up question of an earlier answer (yes, no or unsure); repeat it",
+    )
     score = sub.add_parser("score", help="score a JSONL or CSV file of texts into JSONL")
     score.add_argument("source", type=Path)
     score.add_argument("target", type=Path)
@@ -195,10 +221,19 @@ def main(argv: list[str] | None = None) -> int:
                 access_log=False,
             )
         elif args.command == "predict":
-            if error := input_error(args.text, args.top_k):
+            answers, error = parse_answers(args.answer)
+            if error is None:
+                error = input_error(args.text, args.top_k, answers)
+            if error is not None:
                 print(f"error: {error}", file=sys.stderr)
                 return 1
-            answer = _analyser(settings).analyse(args.text, top_k=args.top_k)
+            from triage.analyser import UnknownQuestion
+
+            try:
+                answer = _analyser(settings).analyse(args.text, top_k=args.top_k, answers=answers)
+            except UnknownQuestion as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
             if args.json:
                 print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
             else:

@@ -25,6 +25,9 @@ _VISIBLE = re.compile(
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
 LevelName = Level
+MAX_ANSWERS = 64  # more replies than any question bank has questions
+QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,64}$")]
+Reply = Literal["yes", "no", "unsure"]
 
 
 def _meaningful(text: str) -> str:
@@ -71,6 +74,12 @@ class PredictRequest(BaseModel):
     top_k: int | None = Field(
         default=None, ge=1, le=MAX_TOP_K, description="how many causes (default 3)"
     )
+    answers: dict[QuestionId, Reply] = Field(
+        default_factory=dict,
+        max_length=MAX_ANSWERS,
+        description="replies to follow-up questions of an earlier answer, by question id "
+        "(`questions[].id`): send the same text with every reply so far; the service keeps no state",
+    )
 
 
 class BatchRequest(BaseModel):
@@ -95,6 +104,11 @@ class CauseScore(BaseModel):
     band: str | None = Field(
         default=None, description="the confidence in words: likely, possible, less likely, unlikely"
     )
+    against: list[str] = Field(
+        default_factory=list,
+        description="findings against it: words the input denies that would point to it (exact "
+        "substrings), and replies that made it less likely",
+    )
 
 
 class ReferralOut(BaseModel):
@@ -107,9 +121,13 @@ class RedFlagOut(BaseModel):
     id: str
     name: str
     level: LevelName
-    text: str = Field(description="the words of the input that show it (an exact substring)")
-    source: Literal["rule", "detector"] = Field(
-        description="a red-flag rule, or the learned warning-sign detector"
+    text: str = Field(
+        description="the words of the input that show it (an exact substring); for a reply, "
+        "the question answered yes"
+    )
+    source: Literal["rule", "detector", "reply"] = Field(
+        description="a red-flag rule, the learned warning-sign detector, or a yes to a "
+        "warning-sign question"
     )
     probability: float | None = Field(
         default=None, ge=0.0, le=1.0, description="the detector's calibrated probability"
@@ -123,6 +141,26 @@ class AlertOut(BaseModel):
     )
     headline: str = Field(description="said first, before any cause of twitching")
     causes_note: str | None = Field(description="says the causes below are not the point now")
+
+
+class QuestionOut(BaseModel):
+    id: str = Field(description="send the reply back in `answers` under this id")
+    text: str = Field(description="the question, as the person reads it")
+    kind: Literal["warning", "cause"] = Field(
+        description="warning: rules out a warning sign (a yes sets the level as that sign would); "
+        "cause: tells the likely causes apart"
+    )
+    gain: float = Field(
+        description="what it adds to the expected information gain over the causes, in bits"
+    )
+
+
+class ReplyOut(BaseModel):
+    question_id: str
+    reply: Reply
+    effect: str = Field(description="what the reply did, in plain words")
+    raised: list[str] = Field(description="cause ids it made notably more likely")
+    lowered: list[str] = Field(description="cause ids it made notably less likely")
 
 
 class Prediction(BaseModel):
@@ -152,6 +190,14 @@ class Prediction(BaseModel):
         default="en",
         description="ISO 639-1 code of the text's language; only English ('en') is analysed, "
         "another language is answered with `message` (emergency numbers first) and no cause",
+    )
+    questions: list[QuestionOut] = Field(
+        default_factory=list,
+        description="up to three follow-up questions, most useful first (warning signs first): "
+        "none when the answer is already clear, the level is emergency or the text is out of scope",
+    )
+    replies: list[ReplyOut] = Field(
+        default_factory=list, description="what each reply sent in `answers` did, in order"
     )
 
 

@@ -32,6 +32,7 @@ from training.language_eval import language_report
 from training.metrics import classification_scores, scope_decisions
 from training.report import write_model_card, write_report
 from training.triage_eval import REFERENCE_DAY, triage_scores
+from training.interview_eval import interview_report, read_first_contact
 from training.vague_eval import vague_report
 from triage import artifact
 from triage.analyser import Analyser
@@ -199,6 +200,8 @@ def evaluate(
         "warning_signs": warning_sign_scores(analyser, corpus_dir, sign_batches),
         "language": language_report(analyser, corpus_dir),
         "vague": vague_report(analyser, corpus_dir),
+        "interview": interview_report(analyser, corpus_dir),
+        "interview_first_contact": read_first_contact(corpus_dir),
         # measured at training time (leave-one-batch-out needs a fit per batch), kept in meta
         "classifier_grouped": serving.meta.get("classifier_grouped", {}),
         "classifier_first_contact": read_record(corpus_dir, "train"),

@@ -247,6 +247,50 @@ def _language_and_vague(metrics: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
+def _interview(metrics: dict[str, Any]) -> list[str]:
+    """Follow-up questions, measured by simulated patients (training/interview_eval.py)."""
+    report = metrics.get("interview") or {}
+    if not report:
+        return []
+    out = [
+        "## Follow-up questions (simulated patients)",
+        "",
+        "Blind-written vague first messages, each with its writer's cause and the person's hidden "
+        "yes/no facts. The simulator answers each question asked from the facts (unsure where "
+        "they are silent), two rounds of up to three questions. `heldout_typical`: the held-out "
+        "split with the replies a typical patient of the labelled cause gives by the bank's own "
+        "table, a consistency check, not a blind figure.",
+        "",
+        "| set | texts | top-1 before / after 1 / after 2 rounds | top-3 before / 1 / 2 "
+        "| questions asked (mean, max) | right answers turned wrong |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, r in report.items():
+        if not r.get("n"):
+            continue
+        top1 = " / ".join(f"{v:.3f}" for v in r["top1"])
+        top3 = " / ".join(f"{v:.3f}" for v in r["top3"])
+        out.append(
+            f"| {name} | {r['n']} | {top1} | {top3} | {r['asked_mean']}, {r['asked_max']} "
+            f"| {r['right_turned_wrong']} |"
+        )
+    first = metrics.get("interview_first_contact") or {}
+    if sets := first.get("sets"):
+        out += [
+            "",
+            f"First contact (scored once, model {first.get('model')}, before anything changed "
+            "for these sets):",
+            "",
+            "| set | texts | top-1 before / 1 / 2 rounds | top-3 before / 1 / 2 |",
+            "|---|---|---|---|",
+        ]
+        for name, r in sets.items():
+            top1 = " / ".join(f"{v:.3f}" for v in r["top1"])
+            top3 = " / ".join(f"{v:.3f}" for v in r["top3"])
+            out.append(f"| {name} | {r['n']} | {top1} | {top3} |")
+    return [*out, ""]
+
+
 def _first_contact_rounds(record: dict[str, dict]) -> list[str]:
     """The batches scored together by one model (and the same note), summed: one figure per
     round of new writers."""
@@ -370,6 +414,7 @@ def write_report(metrics: dict[str, Any], meta: dict[str, Any], reports_dir: Pat
         *_grouped_classifier(metrics),
         *_warning_signs(metrics),
         *_language_and_vague(metrics),
+        *_interview(metrics),
         "## Error analysis: the held-out texts the model gets most wrong",
         "",
         "| text | expected | P(expected) | top 3 (confidence: evidence) |",

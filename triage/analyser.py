@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Mapping
 from datetime import date
 
 import numpy as np
@@ -21,10 +22,19 @@ from triage.compact import CompactLinearModel
 from triage.detector import SignDetector
 from triage.knowledge import OUT_OF_SCOPE, ConfidenceBand, Knowledge, time_words
 from triage.language import LanguageGate
+from triage.questions import REPLIES, AskedQuestion, Interview, ReplyEffect
 from triage.redflags import FlagHit, RedFlagMatcher
 from triage.referral import alert_for, decide
 from triage.text import Analysis, TextAnalyzer
 from triage.timeline import TimelineReader
+
+
+class UnknownQuestion(ValueError):
+    """Replies name questions this model's bank does not have, or are not yes, no or unsure."""
+
+    def __init__(self, ids: list[str], problem: str = "no such question") -> None:
+        self.ids = ids
+        super().__init__(f"answers: {problem}: {', '.join(ids)}")
 
 
 class Analyser:
@@ -57,6 +67,11 @@ class Analyser:
         self.partial = frozenset(w.lower() for w in words.partial)
         settings = knowledge.lexicon.language
         self.language = LanguageGate(english_words, settings) if settings else None
+        self.cause_index = [i for i, label in enumerate(self.labels) if label != OUT_OF_SCOPE]
+        cause_ids = [self.labels[i] for i in self.cause_index]
+        self.cause_names = {c: self.causes[c].name for c in cause_ids}
+        bank = knowledge.questions
+        self.interview = Interview(bank, cause_ids, self.flag_rules) if bank else None
         self._set_detector(detector)
 
     def _set_detector(self, detector: SignDetector | None) -> None:
@@ -97,13 +112,17 @@ class Analyser:
         """The rules' hits, then the detector's for the signs no rule found or read as denied:
         a hit it adds can only raise the level, and where the rules read "my arm isn't weak"
         as a denial, the detector's "arm" is no finding."""
-        if self.detector is None:
-            return self.flags.find(analysis)
+        return self._warning_signs(analysis)[0]
+
+    def _warning_signs(self, analysis: Analysis) -> tuple[list[FlagHit], set[str]]:
+        """The hits, and the red flags the text denies (no follow-up question asks about them)."""
         hits, denied = self.flags.find_with_denied(analysis)
+        if self.detector is None:
+            return hits, denied
         known = {hit.id for hit in hits} | denied
         known |= {sign for flag in known for sign in self.signs_of_flag.get(flag, ())}
         found = self.detector.find(analysis, self.filler)
-        return hits + [h for h in found if h.id not in known]
+        return hits + [h for h in found if h.id not in known], denied
 
     # -- classifier -----------------------------------------------------------------------------
     def probabilities(self, texts: list[str]) -> np.ndarray:
@@ -113,24 +132,56 @@ class Analyser:
         )
 
     # -- whole answer ---------------------------------------------------------------------------
-    def analyse(self, text: str, top_k: int = 3, today: date | None = None) -> Answer:
+    def analyse(
+        self,
+        text: str,
+        top_k: int = 3,
+        today: date | None = None,
+        answers: Mapping[str, str] | None = None,
+    ) -> Answer:
+        """``answers``: replies to follow-up questions, ``{question_id: "yes" | "no" | "unsure"}``
+        (``triage.questions``); an id the bank does not have raises ``UnknownQuestion``."""
         # not analyse_many([text]): nlp.pipe costs more set-up than one text's tokenizing
-        return self._answer(self.processor.analyse(text), top_k, today)
+        return self._answer(self.processor.analyse(text), top_k, today, self._checked(answers))
 
     def analyse_many(
         self, texts: list[str], top_k: int = 3, today: date | None = None
     ) -> list[Answer]:
         analyses = self.processor.analyse_many(texts)
-        return [self._answer(analysis, top_k, today) for analysis in analyses]
+        return [self._answer(analysis, top_k, today, {}) for analysis in analyses]
 
-    def _answer(self, analysis: Analysis, top_k: int, today: date | None) -> Answer:
+    def _checked(self, answers: Mapping[str, str] | None) -> Mapping[str, str]:
+        if not answers:
+            return {}
+        unknown = self.interview.unknown(answers) if self.interview else sorted(answers)
+        if unknown:
+            raise UnknownQuestion(unknown)
+        if bad := sorted(q for q, reply in answers.items() if reply not in REPLIES):
+            raise UnknownQuestion(bad, "a reply must be yes, no or unsure")
+        return answers
+
+    def _answer(
+        self, analysis: Analysis, top_k: int, today: date | None, answers: Mapping[str, str]
+    ) -> Answer:
         if self.language and (language := self.language.language(analysis.text)):
             return self._not_english(analysis, language, today)
         encoded = self.model.encode(analysis)
         proba = self.model.proba(encoded)
         in_scope_prob = 1.0 - float(proba[self.oos_index])
         in_scope = in_scope_prob >= self.oos_threshold
-        flags = self.warning_signs(analysis)
+        flags, denied = self._warning_signs(analysis)
+        replies: list[ReplyEffect] = []
+        if answers and self.interview is not None:
+            interview = self.interview
+            found = {hit.id for hit in flags}
+            flags += [h for h in interview.reply_hits(answers) if h.id not in found]
+            denied = denied | interview.ruled_out(answers)
+            if in_scope:
+                proba = proba.copy()
+                causes_p, replies = interview.update(
+                    proba[self.cause_index], answers, self.cause_names
+                )
+                proba[self.cause_index] = causes_p
         timeline = self.timeline.read(analysis, today)
         causes: list[CauseScore] = []
         top_cause = None
@@ -139,6 +190,18 @@ class Analyser:
             # plain floats: indexing NumPy scalars one by one is slow
             scores = self.model.token_scores(encoded, len(analysis.rendered), order).tolist()
             eligible = evidence.candidates(analysis, filler=self.filler)
+            model = self.model
+            against = (
+                evidence.denied(
+                    analysis, model.word_vocab, model.weights, model.row_mean, self.oos_index
+                )
+                if any(analysis.negated)
+                else {}
+            )
+            for reply in replies:
+                said = f'you answered "{reply.reply}" to "{self._question_text(reply)}"'
+                for cause_id in reply.lowered:
+                    against.setdefault(self.labels.index(cause_id), []).append(said)
             for i, row in zip(order, scores, strict=True):
                 cause = self.causes[self.labels[i]]
                 # rounded down, so the listed confidences never sum above 1
@@ -153,6 +216,7 @@ class Analyser:
                         if band is None or band.show_evidence
                         else (),
                         band=band.words if band else None,
+                        against=tuple(against.get(i, ())),
                     )
                 )
             top_cause = self.causes[causes[0].id]
@@ -165,6 +229,10 @@ class Analyser:
         decision = decide(referral, self.flag_rules, top_cause, flags, timeline, uncertain)
         alert = alert_for(referral, decision.level, decision.active_flags)
         vague = uncertain and alert is None
+        questions: list[AskedQuestion] = []
+        if in_scope and self.interview is not None and decision.level != "emergency":
+            settled = {hit.id for hit in flags} | denied
+            questions = self.interview.choose(proba[self.cause_index], answers, settled)
         return Answer(
             in_scope=in_scope,
             causes=tuple(causes),
@@ -178,7 +246,13 @@ class Analyser:
             disclaimer=referral.disclaimer,
             alert=alert,
             detail_message=referral.uncertain_message if vague else None,
+            questions=tuple(questions),
+            replies=tuple(replies),
         )
+
+    def _question_text(self, reply: ReplyEffect) -> str:
+        assert self.interview is not None  # a reply exists only with a question bank
+        return self.interview.questions[self.interview.by_id[reply.question_id]].text
 
     def band(self, confidence: float) -> ConfidenceBand | None:
         """The first band (highest first) whose ``min`` the confidence reaches."""

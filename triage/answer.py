@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from triage.questions import AskedQuestion, ReplyEffect
 from triage.redflags import FlagHit
 
 
@@ -19,6 +20,7 @@ class CauseScore:
     confidence: float  # calibrated, rounded down to 4 places so a list never sums above 1
     evidence: tuple[str, ...]  # exact substrings of the input
     band: str | None = None  # the confidence in words ("likely"), from referral.confidence_bands
+    against: tuple[str, ...] = ()  # findings against it: denied words of the input, replies
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,8 @@ class Answer:
     detail_message: str | None = None  # too little to tell the causes apart: what would help
     duration_text: str | None = None  # the duration as the text states it: "for 3 weeks"
     language: str = "en"  # ISO 639-1: another language is answered with a message, no cause
+    questions: tuple[AskedQuestion, ...] = ()  # follow-up questions, most useful first
+    replies: tuple[ReplyEffect, ...] = ()  # what each reply sent with the text did
 
     @property
     def top_cause(self) -> str | None:
@@ -70,6 +74,7 @@ class Answer:
                     "confidence": c.confidence,
                     "evidence": list(c.evidence),
                     "band": c.band,
+                    "against": list(c.against),
                 }
                 for c in self.causes
             ],
@@ -104,4 +109,17 @@ class Answer:
                 "causes_note": self.alert.causes_note,
             },
             "language": self.language,
+            "questions": [
+                {"id": q.id, "text": q.text, "kind": q.kind, "gain": q.gain} for q in self.questions
+            ],
+            "replies": [
+                {
+                    "question_id": r.question_id,
+                    "reply": r.reply,
+                    "effect": r.effect,
+                    "raised": list(r.raised),
+                    "lowered": list(r.lowered),
+                }
+                for r in self.replies
+            ],
         }

@@ -6,6 +6,8 @@ each token's share of a score is exact; both pick their evidence here, the same 
 
 from __future__ import annotations
 
+import numpy as np
+
 from triage.text import Analysis
 
 MAX_EVIDENCE = 4
@@ -93,4 +95,41 @@ def phrases(
         if (key := phrase.lower()) not in seen and not any(key in s for s in seen):
             seen.add(key)
             out.append(phrase)
+    return out
+
+
+# a denied word counts against a cause when its own word feature moves that cause's centred
+# logit by at least this much (the top 1 % of the vocabulary's words do)
+DENIED_MIN_WEIGHT = 1.0
+NEGATED = "NEG_"
+
+
+def denied(
+    analysis: Analysis,
+    vocabulary: dict[str, int],
+    weights: np.ndarray,
+    row_mean: np.ndarray,
+    skip: int,
+) -> dict[int, list[str]]:
+    """Evidence against: for each label, the words the text denies that would have pointed to it
+    ("no blisters" against a cold sore), as exact substrings from the denial on. ``weights``:
+    (n_features, n_labels), word features first, read against ``row_mean``, their mean over
+    labels; ``skip``: a label never named (out of scope)."""
+    out: dict[int, list[str]] = {}
+    for i, rendered in enumerate(analysis.rendered):
+        if not (rendered and rendered.startswith(NEGATED)) or analysis.is_stop[i]:
+            continue
+        feature = vocabulary.get(rendered[len(NEGATED) :])
+        if feature is None:
+            continue
+        row = weights[feature] - row_mean[feature]
+        label = int(row.argmax())
+        if label == skip or row[label] < DENIED_MIN_WEIGHT:
+            continue
+        start = analysis.neg_trigger[i]
+        if start > 0 and analysis.lower[start] == "n't":  # "don't", not "n't"
+            start -= 1
+        phrase = analysis.span_text(start if 0 <= start < i else i, i + 1)
+        if phrase not in out.setdefault(label, []):
+            out[label].append(phrase)
     return out

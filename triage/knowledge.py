@@ -241,11 +241,56 @@ class Lexicon(_Strict):
     evidence: EvidenceWords = EvidenceWords()
 
 
+class Question(_Strict):
+    """A follow-up question: the words a person reads, how likely a "yes" is for each cause, and,
+    for a warning-sign question, the red flag a "yes" raises (``questions.yaml``)."""
+
+    id: str = Field(pattern=r"^[a-z_]+$")
+    text: str = Field(min_length=10)
+    yes_if: dict[str, float] = {}  # P(yes | cause) for the causes named
+    otherwise: float = Field(ge=0, le=1)  # P(yes | cause) for every other cause
+    flag: str | None = None  # a red flag id: "yes" raises the level as that sign would
+    matters_for: list[str] = []  # causes for which that sign is worth ruling out
+
+    @field_validator("yes_if")
+    @classmethod
+    def _probabilities(cls, table: dict[str, float]) -> dict[str, float]:
+        if bad := {k: v for k, v in table.items() if not 0 <= v <= 1}:
+            raise ValueError(f"yes_if values must be probabilities in [0, 1]: {bad}")
+        return table
+
+    @model_validator(mode="after")
+    def _warning_has_flag(self) -> Question:
+        if self.matters_for and self.flag is None:
+            raise ValueError(f"question {self.id}: matters_for needs a flag")
+        return self
+
+
+class QuestionBank(_Strict):
+    """The follow-up questions and when to ask them (``triage.questions``)."""
+
+    ask_at_most: int = Field(ge=1, le=10)
+    warning_at_most: int = Field(ge=0, le=10)
+    clear_at: float = Field(gt=0, lt=1)  # the likeliest cause this probable: no question
+    close_margin: float = Field(ge=0, lt=1)  # the top two closer than this: ask
+    matters_at: float = Field(gt=0, lt=1)  # a cause this probable makes its warnings matter
+    floor: float = Field(gt=0, lt=0.5)  # P(reply | cause) is kept in [floor, 1 - floor]
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> QuestionBank:
+        ids = [q.id for q in self.questions]
+        if len(set(ids)) != len(ids):
+            raise ValueError("question ids must be unique")
+        return self
+
+
 class Knowledge(_Strict):
     causes: list[Cause]
     referral: Referral
     red_flags: list[RedFlag]
     lexicon: Lexicon
+    questions: QuestionBank | None = None  # no follow-up questions without questions.yaml
 
     @model_validator(mode="after")
     def _ids(self) -> Knowledge:
@@ -260,6 +305,12 @@ class Knowledge(_Strict):
                 raise ValueError(
                     f"red flag {flag.id}: unless names unknown flags {sorted(unknown)}"
                 )
+        for question in self.questions.questions if self.questions else ():
+            named = set(question.yes_if) | set(question.matters_for)
+            if unknown := named - set(ids):
+                raise ValueError(f"question {question.id}: unknown causes {sorted(unknown)}")
+            if question.flag is not None and question.flag not in flag_ids:
+                raise ValueError(f"question {question.id}: unknown red flag {question.flag!r}")
         return self
 
 
@@ -290,6 +341,10 @@ KNOWLEDGE_FILES: dict[str, tuple[str | None, str, TypeAdapter]] = {
     "red_flags.yaml": ("flags", "red_flags", TypeAdapter(list[RedFlag])),
     "lexicon.yaml": (None, "lexicon", TypeAdapter(Lexicon)),
 }
+# read when present: a corpus without them has no such knowledge
+OPTIONAL_FILES: dict[str, tuple[str | None, str, TypeAdapter]] = {
+    "questions.yaml": (None, "questions", TypeAdapter(QuestionBank)),
+}
 
 
 def _read_yaml(path: Path) -> dict:
@@ -305,8 +360,10 @@ def _read_yaml(path: Path) -> dict:
 def load_knowledge(corpus_dir: Path) -> Knowledge:
     """Read and validate every knowledge file; the first problem stops it, naming the file."""
     parts: dict[str, object] = {}
-    for name, (key, field, adapter) in KNOWLEDGE_FILES.items():
+    for name, (key, field, adapter) in (KNOWLEDGE_FILES | OPTIONAL_FILES).items():
         path = corpus_dir / name
+        if name in OPTIONAL_FILES and not path.exists():
+            continue
         data = _read_yaml(path)
         try:
             parts[field] = adapter.validate_python(data[key] if key else data)

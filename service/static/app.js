@@ -66,6 +66,50 @@ function highlight(text, phrases) {
   box.append(document.createTextNode(text.slice(pos)));
 }
 
+// Replies to follow-up questions, sent again with the same text each time (the service keeps no
+// state); a new text starts a new conversation.
+let answers = {};
+let askedText = null;
+const REPLY_WORDS = { yes: "Yes", no: "No", unsure: "Not sure" };
+
+function renderQuestions(text, answer) {
+  const list = $("question-list");
+  list.textContent = "";
+  const questions = answer.questions || [];
+  $("questions").hidden = !questions.length;
+  for (const q of questions) {
+    const li = document.createElement("li");
+    const group = document.createElement("div");
+    group.setAttribute("role", "group");
+    const label = document.createElement("p");
+    label.className = "question-text";
+    label.id = "q-" + q.id;
+    label.textContent = q.text;
+    group.setAttribute("aria-labelledby", label.id);
+    li.append(label);
+    for (const reply of ["yes", "no", "unsure"]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "reply";
+      button.dataset.question = q.id;
+      button.dataset.reply = reply;
+      button.textContent = REPLY_WORDS[reply];
+      button.addEventListener("click", () => { answers[q.id] = reply; ask(text); });
+      group.append(button);
+    }
+    li.append(group);
+    list.append(li);
+  }
+  const replies = $("replies");
+  replies.textContent = "";
+  for (const r of answer.replies || []) {
+    const li = document.createElement("li");
+    li.textContent = r.effect;
+    replies.append(li);
+  }
+  replies.hidden = !(answer.replies || []).length;
+}
+
 function render(text, answer) {
   $("error").hidden = true;
   const level = answer.referral.level || "none";
@@ -114,6 +158,7 @@ function render(text, answer) {
     causes.append(li);
   }
   highlight(text, phrases);
+  renderQuestions(text, answer);
   $("duration").textContent = answer.duration_text == null ? "" : "How long, as you wrote it: \u201c" + answer.duration_text + "\u201d";
   $("disclaimer").textContent = answer.disclaimer;
   $("result").hidden = false;
@@ -121,16 +166,13 @@ function render(text, answer) {
 }
 
 $("text").addEventListener("input", () => { $("count").textContent = $("text").value.length; });
-$("ask").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const text = $("text").value;
-  if (!text.trim()) return showError("Please describe what is happening (the text cannot be empty).");
+async function ask(text) {
   $("submit").disabled = true;
   try {
     const response = await fetch("/v1/predict", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ text: text, top_k: 3 }),
+      body: JSON.stringify({ text: text, top_k: 3, answers: answers }),
     });
     let body = null;
     try { body = await response.json(); } catch (e) { body = null; }
@@ -141,4 +183,12 @@ $("ask").addEventListener("submit", async (event) => {
   } finally {
     $("submit").disabled = false;
   }
+}
+
+$("ask").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const text = $("text").value;
+  if (!text.trim()) return showError("Please describe what is happening (the text cannot be empty).");
+  if (text !== askedText) { answers = {}; askedText = text; }
+  await ask(text);
 });

@@ -145,6 +145,10 @@ BAD_BODIES = [
     ({"text": "lip", "top_k": 12}, 422),
     ({"text": "lip", "top_k": "three"}, 422),
     ({"text": "lip", "extra": 1}, 422),
+    ({"text": "lip", "answers": {"stopped_nicotine": "maybe"}}, 422),
+    ({"text": "lip", "answers": {"Not An Id": "yes"}}, 422),
+    ({"text": "lip", "answers": {"no_such_question": "yes"}}, 422),
+    ({"text": "lip", "answers": ["stopped_nicotine"]}, 422),
     ([], 422),
     ("just a string", 422),
 ]
@@ -283,3 +287,32 @@ def test_ready_is_503_while_the_model_loads(trained_model_dir: Path, monkeypatch
             time.sleep(0.02)
         assert c.get("/ready").json()["status"] == "ready"
         assert c.post("/v1/predict", json={"text": "lip twitch after coffee"}).status_code == 200
+
+
+def test_follow_up_questions_and_replies_round_trip(client: TestClient):
+    """The client sends the same text with the replies; the service keeps no state."""
+    text = "my lip keeps twitching"
+    first = client.post("/v1/predict", json={"text": text}).json()
+    assert first["questions"], first
+    asked = first["questions"][0]
+    assert set(asked) == {"id", "text", "kind", "gain"}
+    again = client.post("/v1/predict", json={"text": text, "answers": {asked["id"]: "no"}})
+    assert again.status_code == 200
+    body = again.json()
+    assert body["replies"][0]["question_id"] == asked["id"]
+    assert body["replies"][0]["reply"] == "no" and body["replies"][0]["effect"]
+    assert asked["id"] not in {q["id"] for q in body["questions"]}
+    assert all("against" in c for c in body["causes"])
+
+
+def test_an_unknown_question_says_which(client: TestClient):
+    response = client.post("/v1/predict", json={"text": "lip", "answers": {"no_such_thing": "yes"}})
+    assert response.status_code == 422
+    assert "no_such_thing" in response.json()["detail"]
+
+
+def test_the_schema_documents_questions_and_answers(client: TestClient):
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert "answers" in schemas["PredictRequest"]["properties"]
+    assert {"questions", "replies"} <= set(schemas["Prediction"]["properties"])
+    assert "against" in schemas["CauseScore"]["properties"]

@@ -98,3 +98,23 @@ def test_serve_logs_each_request_once(trained_model_dir, monkeypatch):
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: called.update(kwargs))
     assert main(["serve", "--port", "8123"]) == 0
     assert called["access_log"] is False and called["port"] == 8123
+
+
+def test_predict_asks_and_takes_answers(trained_model_dir, monkeypatch, capsys):
+    monkeypatch.setenv("TRIAGE_MODEL_PATH", str(trained_model_dir))
+    assert main(["predict", "my lip keeps twitching"]) == 0
+    out = capsys.readouterr().out
+    assert "--answer ID=yes|no|unsure" in out
+    args = ["predict", "my lip keeps twitching", "--json", "--answer", "stopped_nicotine=yes"]
+    assert main(args) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["replies"][0]["question_id"] == "stopped_nicotine"
+    assert answer["causes"][0]["id"] == "smoking_withdrawal"
+
+
+def test_a_bad_answer_is_one_line(trained_model_dir, monkeypatch, capsys):
+    monkeypatch.setenv("TRIAGE_MODEL_PATH", str(trained_model_dir))
+    for bad in ("stopped_nicotine", "stopped_nicotine=maybe", "no_such_question=yes"):
+        assert main(["predict", "my lip twitches", "--answer", bad]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and len(err.strip().splitlines()) == 1, err

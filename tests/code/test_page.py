@@ -154,3 +154,22 @@ def test_out_of_scope_message_is_said_once(page, base_url):
     assert page.locator("#scope-message").is_visible()
     assert not page.locator("#advice").is_visible()
     assert not page.locator("#causes-title").is_visible()
+
+
+def test_follow_up_questions_are_buttons_that_update_the_answer(page, base_url):
+    """Reached and pressed with the keyboard; the reply updates the answer in place."""
+    ask(page, base_url, "my lip twitches")
+    questions = page.locator("#question-list li")
+    assert page.locator("#questions").is_visible() and questions.count() >= 1
+    first = questions.first
+    asked = first.locator(".question-text").inner_text()
+    assert first.get_by_role("button", name="Not sure").count() == 1
+    first.get_by_role("button", name="No", exact=True).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#replies:not([hidden])")
+    assert asked in page.locator("#replies").inner_text()
+    remaining = page.locator("#question-list .question-text").all_inner_texts()
+    assert asked not in remaining
+    assert page.locator("#result").is_visible()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "page-questions.png"), full_page=True)

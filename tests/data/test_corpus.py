@@ -56,10 +56,11 @@ def test_triage_cases_cover_every_level(triage):
 
 
 def _evaluation_sets() -> list[tuple[str, str]]:
-    """(file, text) of the blind sets that only measure: vague texts and other languages."""
+    """(file, text) of the blind sets that only measure: vague texts, other languages and the
+    simulated patients of the follow-up questions."""
     return [
         (f"{folder}/{name}", row["text"])
-        for folder in ("vague", "language")
+        for folder in ("vague", "language", "interview")
         for name, rows in load_measure_sets(CORPUS, folder).items()
         for row in rows
     ]

@@ -79,7 +79,7 @@ def test_guarded_marks_feared_words_as_denied(analyser: Analyser):
 
 
 def test_the_detector_does_not_read_the_words_of_time(analyser: Analyser):
-    """"Twenty minutes ago" says when, not what: a twitch that started recently is no sign."""
+    """ "Twenty minutes ago" says when, not what: a twitch that started recently is no sign."""
     analysis = analyser.processor.analyse("my lip started twitching twenty minutes ago")
     seen = guarded(analysis).rendered
     dropped = [lower for lower, r in zip(analysis.lower, seen, strict=True) if r is None]

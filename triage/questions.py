@@ -1,0 +1,255 @@
+"""Follow-up questions: which to ask, and what the replies do to the causes and the level.
+
+A one-shot classifier can only guess from "my lip twitches". The answer therefore asks what would
+best tell the likely causes apart, or rule out a warning sign that matters for them, and the client
+sends the replies back with the text (the service keeps no state).
+
+The method, stated so it can be tested:
+
+- Each question of ``corpus/questions.yaml`` gives P(yes | cause) for every cause (set by hand
+  from the cause descriptions), kept within [floor, 1 - floor] so that no single reply is taken as
+  certain. A reply multiplies each cause's calibrated probability by P(reply | cause) and the
+  result is renormalised over the causes (naive Bayes: replies independent given the cause). The
+  in-scope mass does not change, so the confidences still sum to at most 1. "unsure" changes
+  nothing.
+- A "yes" to a warning-sign question is a red-flag hit of that sign (source ``reply``), so the
+  referral policy sets the level exactly as the sign told in the text would; a "no" rules it out.
+- Questions are asked when the likeliest cause is below ``clear_at``, or the top two are closer
+  than ``close_margin``, and never when the level is already an emergency. Warning-sign questions
+  come first, for signs no rule has found or ruled out, when a cause they matter for is at least
+  ``matters_at`` likely; the rest are ranked by expected information gain over the causes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from triage.knowledge import Question, QuestionBank, RedFlag
+from triage.redflags import FlagHit
+
+Reply = Literal["yes", "no", "unsure"]
+REPLIES: tuple[str, ...] = ("yes", "no", "unsure")
+
+
+@dataclass(frozen=True, slots=True)
+class AskedQuestion:
+    id: str
+    text: str
+    kind: str  # "warning": rules out a warning sign; "cause": tells the likely causes apart
+    gain: float  # what it adds to the expected information gain of those before it, in bits
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyEffect:
+    """What one reply did, in plain words, for the reasons and the page."""
+
+    question_id: str
+    reply: str
+    effect: str
+    raised: tuple[str, ...] = ()  # cause ids the reply made more likely
+    lowered: tuple[str, ...] = ()  # cause ids it made less likely
+
+
+def entropy(p: np.ndarray) -> np.ndarray:
+    """Entropy in bits along the last axis (0 log 0 = 0)."""
+    safe = np.where(p > 0, p, 1.0)
+    return -(p * np.log2(safe)).sum(axis=-1)
+
+
+class Interview:
+    """The question bank over one model's causes: P(yes | cause) as a (questions, causes) table."""
+
+    # a reply that moves a cause by at least this factor is named in its effect, when the cause
+    # is at least MENTION likely; at most NAMED causes each way
+    NOTABLE = 2.0
+    MENTION = 0.05
+    NAMED = 3
+
+    def __init__(
+        self, bank: QuestionBank, cause_ids: list[str], flags: Mapping[str, RedFlag]
+    ) -> None:
+        self.bank = bank
+        self.cause_ids = list(cause_ids)
+        self.questions = bank.questions
+        self.by_id: dict[str, int] = {q.id: i for i, q in enumerate(self.questions)}
+        table = np.array(
+            [[q.yes_if.get(c, q.otherwise) for c in self.cause_ids] for q in self.questions]
+        )
+        self.yes = np.clip(table, bank.floor, 1.0 - bank.floor)
+        self.flags = dict(flags)
+
+    def unknown(self, answers: Mapping[str, str]) -> list[str]:
+        """The question ids of ``answers`` this bank does not have."""
+        return sorted(q for q in answers if q not in self.by_id)
+
+    def likelihood(self, question: int, reply: str) -> np.ndarray:
+        """P(reply | cause) for each cause; ones for "unsure"."""
+        if reply == "yes":
+            return self.yes[question]
+        if reply == "no":
+            return 1.0 - self.yes[question]
+        return np.ones(len(self.cause_ids))
+
+    def update(
+        self, probs: np.ndarray, answers: Mapping[str, str], names: Mapping[str, str]
+    ) -> tuple[np.ndarray, list[ReplyEffect]]:
+        """The causes' probabilities after the replies, and what each reply did. ``probs`` are the
+        calibrated probabilities of ``cause_ids`` (their sum, the in-scope mass, is kept)."""
+        mass = float(probs.sum())
+        if mass <= 0:
+            return probs, [self._effect(q, r, probs, probs, names) for q, r in answers.items()]
+        posterior = probs / mass
+        effects = []
+        for qid, reply in answers.items():
+            before = posterior
+            posterior = before * self.likelihood(self.by_id[qid], reply)
+            posterior = posterior / posterior.sum()
+            effects.append(self._effect(qid, reply, before, posterior, names))
+        return posterior * mass, effects
+
+    def _effect(
+        self, qid: str, reply: str, before: np.ndarray, after: np.ndarray, names: Mapping[str, str]
+    ) -> ReplyEffect:
+        """The reply's effect in words: the causes it moved by ``NOTABLE`` times or more that
+        matter (at least ``MENTION`` likely after, for those raised; before, for those lowered)."""
+        question = self.questions[self.by_id[qid]]
+        ratio = np.divide(after, before, out=np.ones_like(after), where=before > 0)
+        order = np.argsort(-after, kind="stable")
+        raised = tuple(
+            self.cause_ids[i]
+            for i in order
+            if ratio[i] >= self.NOTABLE and after[i] >= self.MENTION
+        )[: self.NAMED]
+        lowered = tuple(
+            self.cause_ids[i]
+            for i in np.argsort(-before, kind="stable")
+            if ratio[i] <= 1 / self.NOTABLE and before[i] >= self.MENTION
+        )[: self.NAMED]
+        said = f'You answered "{reply}" to "{question.text}"'
+        if reply == "unsure":
+            effect = f"{said}: that changes nothing."
+        elif question.flag is not None and reply == "yes":
+            effect = f"{said}: that is a warning sign, and it sets the level."
+        else:
+            parts = []
+            if question.flag is not None:
+                parts.append("that warning sign is ruled out")
+            if raised:
+                parts.append("more likely: " + ", ".join(names.get(c, c) for c in raised))
+            if lowered:
+                parts.append("less likely: " + ", ".join(names.get(c, c) for c in lowered))
+            effect = f"{said}: " + ("; ".join(parts) if parts else "little changes") + "."
+        return ReplyEffect(qid, reply, effect, raised, lowered)
+
+    def reply_hits(self, answers: Mapping[str, str]) -> list[FlagHit]:
+        """A red-flag hit for each "yes" to a warning-sign question: the referral policy then
+        treats it as the sign told in the text. Its ``text`` is the question answered."""
+        hits = []
+        for qid, reply in answers.items():
+            question = self.questions[self.by_id[qid]]
+            if reply != "yes" or question.flag is None or question.flag not in self.flags:
+                continue
+            rule = self.flags[question.flag]
+            hits.append(
+                FlagHit(
+                    id=rule.id,
+                    name=rule.name,
+                    level=rule.level,
+                    sudden_only=False,  # the question asks about a sudden, new sign
+                    text=question.text,
+                    start=-1,
+                    end=-1,
+                    source="reply",
+                )
+            )
+        return hits
+
+    def ruled_out(self, answers: Mapping[str, str]) -> set[str]:
+        """The red flags a "no" reply rules out."""
+        return {
+            flag
+            for qid, reply in answers.items()
+            if reply == "no" and (flag := self.questions[self.by_id[qid]].flag) is not None
+        }
+
+    def gains(self, posterior: np.ndarray, joint: np.ndarray | None = None) -> np.ndarray:
+        """Expected information gain over the causes, in bits, of adding each question to the
+        questions already chosen: H(p) - E[H(p | all their replies)].
+
+        ``joint``: (outcomes, causes), p_c times P(those replies | c) for every combination of
+        replies to the questions already chosen (None: none chosen). Questions put together in
+        one answer are scored as a set, so the second is the best one *given* the first, and two
+        questions that ask much the same thing are not both asked.
+        """
+        if joint is None:
+            joint = posterior[None, :]
+        after = np.concatenate(
+            [
+                joint[None, :, :] * self.yes[:, None, :],
+                joint[None, :, :] * (1 - self.yes)[:, None, :],
+            ],
+            axis=1,
+        )  # (questions, outcomes x 2, causes)
+        p_outcome = after.sum(axis=2)
+        h = entropy(after / np.maximum(p_outcome, 1e-300)[:, :, None])
+        return float(entropy(posterior)) - (p_outcome * h).sum(axis=1)
+
+    def _with(self, joint: np.ndarray, i: int) -> np.ndarray:
+        """``joint`` with question ``i``'s two replies added."""
+        return np.concatenate([joint * self.yes[i], joint * (1 - self.yes[i])])
+
+    def needs_questions(self, posterior: np.ndarray) -> bool:
+        """Ask only when the answer is not already clear."""
+        top = np.sort(posterior)[::-1]
+        return bool(top[0] < self.bank.clear_at or top[0] - top[1] < self.bank.close_margin)
+
+    def choose(
+        self,
+        probs: np.ndarray,
+        answers: Mapping[str, str],
+        settled_flags: set[str],
+    ) -> list[AskedQuestion]:
+        """Up to ``ask_at_most`` questions not yet answered, warning signs first. ``probs``: the
+        causes' probabilities after the replies; ``settled_flags``: red flags the text or a reply
+        already found or ruled out (no question about them)."""
+        mass = float(probs.sum())
+        if mass <= 0:
+            return []
+        posterior = probs / mass
+        if not self.needs_questions(posterior):
+            return []
+        bank = self.bank
+        likely = {c for c, p in zip(self.cause_ids, posterior, strict=True) if p >= bank.matters_at}
+        open_ = [
+            i
+            for i, q in enumerate(self.questions)
+            if q.id not in answers and (q.flag is None or q.flag not in settled_flags)
+        ]
+        warnings = {
+            i for i in open_ if (q := self.questions[i]).flag and likely & set(q.matters_for)
+        }
+        chosen: list[AskedQuestion] = []
+        joint = posterior[None, :]
+        while len(chosen) < bank.ask_at_most and open_:
+            gains = self.gains(posterior, joint)
+            warned = sum(q.kind == "warning" for q in chosen)
+            pool = [i for i in open_ if i in warnings] if warned < bank.warning_at_most else []
+            pool = pool or [i for i in open_ if i not in warnings]
+            if not pool:
+                break
+            best = max(pool, key=lambda i: gains[i])
+            total = float(gains[best])
+            chosen.append(self._asked(best, total - sum(q.gain for q in chosen), best in warnings))
+            joint = self._with(joint, best)
+            open_.remove(best)
+        return chosen
+
+    def _asked(self, i: int, gain: float, warning: bool) -> AskedQuestion:
+        question: Question = self.questions[i]
+        return AskedQuestion(
+            question.id, question.text, "warning" if warning else "cause", round(float(gain), 4)
+        )
