@@ -28,16 +28,29 @@ GENERIC = {"emergency": "a sign of an emergency", "urgent": "a sign of a facial-
 
 
 def guarded_rendered(analysis: Analysis) -> list[str | None]:
-    """The rendered tokens with feared and past ones marked as denied, and the words of time
-    left out: what the detector reads. "Twenty minutes ago" says when, not what; read as a
-    feature, it taught the detector that a twitch which started recently is an emergency.
-    Only the rendering differs from the analysis, so serving builds no second ``Analysis``."""
-    if not (any(analysis.hypothetical) or any(analysis.is_time)):
+    """The rendered tokens with feared and past ones marked as denied, and the words of time and
+    the denying words themselves left out: what the detector reads.
+
+    "Twenty minutes ago" says when, not what; read as a feature, it taught the detector that a
+    twitch which started recently is an emergency. A denying word ("not", "no") says that the
+    words after it are denied, which their NEG_ mark already says; read as a feature of its own,
+    it taught the detector that a text with a denial is an emergency (people tell emergencies as
+    what they cannot do), so "I don't drink coffee" was one. Only the rendering differs from the
+    analysis, so serving builds no second ``Analysis``."""
+    if not (any(analysis.hypothetical) or any(analysis.is_time) or any(analysis.is_trigger)):
         return analysis.rendered
     return [
-        None if time else NEG_PREFIX + r if r and hyp and not r.startswith(NEG_PREFIX) else r
-        for r, hyp, time in zip(
-            analysis.rendered, analysis.hypothetical, analysis.is_time, strict=True
+        None
+        if time or trigger
+        else NEG_PREFIX + r
+        if r and hyp and not r.startswith(NEG_PREFIX)
+        else r
+        for r, hyp, time, trigger in zip(
+            analysis.rendered,
+            analysis.hypothetical,
+            analysis.is_time,
+            analysis.is_trigger,
+            strict=True,
         )
     ]
 

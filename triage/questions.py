@@ -54,10 +54,17 @@ class ReplyEffect:
     lowered: tuple[str, ...] = ()  # cause ids it made less likely
 
 
+_TINY = 1e-300
+
+
+def _xlogx(x: np.ndarray) -> np.ndarray:
+    """x log2 x, elementwise, with 0 log 0 = 0 (x is never negative here)."""
+    return x * np.log2(np.maximum(x, _TINY))
+
+
 def entropy(p: np.ndarray) -> np.ndarray:
     """Entropy in bits along the last axis (0 log 0 = 0)."""
-    safe = np.where(p > 0, p, 1.0)
-    return -(p * np.log2(safe)).sum(axis=-1)
+    return -_xlogx(p).sum(axis=-1)
 
 
 class Interview:
@@ -80,7 +87,19 @@ class Interview:
             [[q.yes_if.get(c, q.otherwise) for c in self.cause_ids] for q in self.questions]
         )
         self.yes = np.clip(table, bank.floor, 1.0 - bank.floor)
+        # sum over replies of P(reply | c) log P(reply | c), per question and cause (see gains)
+        self._reply_xlogx = _xlogx(self.yes) + _xlogx(1.0 - self.yes)
+        self._yes_t = np.ascontiguousarray(self.yes.T)
         self.flags = dict(flags)
+        self._id_flag = [(q.id, q.flag) for q in self.questions]
+        # (questions, causes): 1 where a warning question matters for the cause
+        self._matters = np.array(
+            [
+                [q.flag is not None and c in q.matters_for for c in self.cause_ids]
+                for q in self.questions
+            ],
+            dtype=float,
+        )
 
     def unknown(self, answers: Mapping[str, str]) -> list[str]:
         """The question ids of ``answers`` this bank does not have."""
@@ -176,7 +195,9 @@ class Interview:
             if reply == "no" and (flag := self.questions[self.by_id[qid]].flag) is not None
         }
 
-    def gains(self, posterior: np.ndarray, joint: np.ndarray | None = None) -> np.ndarray:
+    def gains(
+        self, posterior: np.ndarray, joint: np.ndarray | None = None, own: float | None = None
+    ) -> np.ndarray:
         """Expected information gain over the causes, in bits, of adding each question to the
         questions already chosen: H(p) - E[H(p | all their replies)].
 
@@ -184,19 +205,22 @@ class Interview:
         replies to the questions already chosen (None: none chosen). Questions put together in
         one answer are scored as a set, so the second is the best one *given* the first, and two
         questions that ask much the same thing are not both asked.
+
+        With a = joint x P(reply | c) over the new outcomes, E[H] = -sum a log a + sum P log P
+        (P: each outcome's total). Because the replies of one question sum to one for each cause,
+        sum a log a = own + sum_c p_c (y log y + n log n)_c with own = sum joint log joint, so only
+        the outcome totals need a product per question. ``own`` may be passed when known (it
+        grows by that same sum for each question added: ``choose`` keeps it so).
         """
         if joint is None:
             joint = posterior[None, :]
-        after = np.concatenate(
-            [
-                joint[None, :, :] * self.yes[:, None, :],
-                joint[None, :, :] * (1 - self.yes)[:, None, :],
-            ],
-            axis=1,
-        )  # (questions, outcomes x 2, causes)
-        p_outcome = after.sum(axis=2)
-        h = entropy(after / np.maximum(p_outcome, 1e-300)[:, :, None])
-        return float(entropy(posterior)) - (p_outcome * h).sum(axis=1)
+        if own is None:
+            own = float(_xlogx(joint).sum())
+        totals = np.empty((2, joint.shape[0], len(self.questions)))
+        np.matmul(joint, self._yes_t, out=totals[0])  # P(yes, earlier replies)
+        np.subtract(joint.sum(axis=1)[:, None], totals[0], out=totals[1])
+        spread = _xlogx(totals).sum(axis=(0, 1))
+        return float(entropy(posterior)) + own + self._reply_xlogx @ posterior - spread
 
     def _with(self, joint: np.ndarray, i: int) -> np.ndarray:
         """``joint`` with question ``i``'s two replies added."""
@@ -223,28 +247,30 @@ class Interview:
         if not self.needs_questions(posterior):
             return []
         bank = self.bank
-        likely = {c for c, p in zip(self.cause_ids, posterior, strict=True) if p >= bank.matters_at}
+        likely = posterior >= bank.matters_at
         open_ = [
             i
-            for i, q in enumerate(self.questions)
-            if q.id not in answers and (q.flag is None or q.flag not in settled_flags)
+            for i, (qid, flag) in enumerate(self._id_flag)
+            if qid not in answers and (flag is None or flag not in settled_flags)
         ]
-        warnings = {
-            i for i in open_ if (q := self.questions[i]).flag and likely & set(q.matters_for)
-        }
+        warns = (self._matters @ likely) > 0  # a warning question one of whose causes is likely
         chosen: list[AskedQuestion] = []
         joint = posterior[None, :]
+        own = -float(entropy(posterior))  # sum joint log joint, for no question yet
+        added = self._reply_xlogx @ posterior  # what each question adds to it
+        total = 0.0
         while len(chosen) < bank.ask_at_most and open_:
-            gains = self.gains(posterior, joint)
+            gains = self.gains(posterior, joint, own)
             warned = sum(q.kind == "warning" for q in chosen)
-            pool = [i for i in open_ if i in warnings] if warned < bank.warning_at_most else []
-            pool = pool or [i for i in open_ if i not in warnings]
+            pool = [i for i in open_ if warns[i]] if warned < bank.warning_at_most else []
+            pool = pool or [i for i in open_ if not warns[i]]
             if not pool:
                 break
-            best = max(pool, key=lambda i: gains[i])
+            best = pool[int(np.argmax(gains[pool]))]
+            chosen.append(self._asked(best, float(gains[best]) - total, bool(warns[best])))
             total = float(gains[best])
-            chosen.append(self._asked(best, total - sum(q.gain for q in chosen), best in warnings))
             joint = self._with(joint, best)
+            own += float(added[best])
             open_.remove(best)
         return chosen
 

@@ -130,3 +130,25 @@ def test_a_question_that_matters_for_causes_needs_a_flag():
     with pytest.raises(ValueError, match="needs a flag"):
         bank(questions=[{"id": "x", "text": "Is it x at all?", "matters_for": ["a"],
                          "otherwise": 0.1}])  # fmt: skip
+
+
+def test_the_gain_of_a_set_is_that_of_every_combination_of_replies(interview):
+    """Two questions scored together: E[H] over their four reply pairs, by brute force."""
+    p = np.array([0.5, 0.3, 0.2])
+    first, second = interview.by_id["for_a"], interview.by_id["for_b"]
+    outcomes = []
+    for r1 in ("yes", "no"):
+        for r2 in ("yes", "no"):
+            a = p * interview.likelihood(first, r1) * interview.likelihood(second, r2)
+            outcomes.append(a)
+    by_hand = entropy(p) - sum(a.sum() * entropy(a / a.sum()) for a in outcomes)
+    joint = interview._with(p[None, :], first)
+    assert interview.gains(p, joint)[second] == pytest.approx(by_hand)
+
+
+def test_the_kept_sum_is_the_one_computed_afresh(interview):
+    """``choose`` keeps sum(joint log joint) as it adds questions; it matches a fresh sum."""
+    p = np.array([0.5, 0.3, 0.2])
+    joint = interview._with(interview._with(p[None, :], 0), 2)
+    kept = -float(entropy(p)) + float((interview._reply_xlogx @ p)[[0, 2]].sum())
+    np.testing.assert_allclose(interview.gains(p, joint, kept), interview.gains(p, joint))

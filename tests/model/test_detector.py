@@ -90,6 +90,15 @@ def test_the_detector_does_not_read_the_words_of_time(analyser: Analyser):
     assert [r for r in seen if r] == [r for r in guarded(without).rendered if r]
 
 
+def test_the_detector_does_not_read_the_denying_words_themselves(analyser: Analyser):
+    """The NEG_ marks carry a denial; "not" itself once made "I don't drink coffee" an alarm."""
+    analysis = analyser.processor.analyse("my lip twitches and I don't drink coffee")
+    seen = guarded(analysis).rendered
+    dropped = [lower for lower, r in zip(analysis.lower, seen, strict=True) if r is None]
+    assert dropped == ["n't"]
+    assert "NEG_coffee" in seen and "do" in seen
+
+
 def test_the_serving_form_gives_the_fitted_probabilities(
     trained_model_dir: Path, detector_fit: DetectorFit
 ):
