@@ -28,11 +28,11 @@ from training.classifier_eval import binary_gate_scores
 from training.corpus import VAGUE, load_relabels, load_split
 from training.detector_eval import warning_sign_scores
 from training.first_contact import read_record
+from training.interview_eval import interview_report, read_first_contact
 from training.language_eval import language_report
 from training.metrics import classification_scores, scope_decisions
 from training.report import write_model_card, write_report
 from training.triage_eval import REFERENCE_DAY, triage_scores
-from training.interview_eval import interview_report, read_first_contact
 from training.vague_eval import vague_report
 from triage import artifact
 from triage.analyser import Analyser

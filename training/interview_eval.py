@@ -109,18 +109,25 @@ def typical_replier(analyser: Analyser, label: str) -> Replier:
 
 
 def interview_report(analyser: Analyser, corpus_dir: Path) -> dict:
-    """Each simulated-patient set, the sets pooled (``blind``), and the held-out check."""
+    """Each simulated-patient set; ``blind``: the sets written for the bank as it is (their
+    writers answered every question it has), pooled; ``all``: every set pooled (an older set has
+    no facts for a question added since, so its person says "unsure" to it); and the held-out
+    check."""
     if analyser.interview is None:
         return {}
-    sets = load_measure_sets(corpus_dir, "interview")
+    bank = set(analyser.interview.by_id)
     report: dict = {}
-    pooled = []
-    for name, rows in sets.items():
+    current, every = [], []
+    for name, rows in load_measure_sets(corpus_dir, "interview").items():
         cases = [(r["text"], r["label"], facts_replier(r["facts"])) for r in rows]
         report[name] = scores(analyser, cases)
-        pooled += cases
-    if pooled:
-        report["blind"] = scores(analyser, pooled)
+        every += cases
+        if bank <= {q for r in rows for q in r["facts"]}:
+            current += cases
+    if current:
+        report["blind"] = scores(analyser, current)
+    if every:
+        report["all"] = scores(analyser, every)
     heldout = [
         (e.text, e.label, typical_replier(analyser, e.label))
         for e in load_split(corpus_dir, "test")

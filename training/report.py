@@ -275,19 +275,21 @@ def _interview(metrics: dict[str, Any]) -> list[str]:
             f"| {r['right_turned_wrong']} |"
         )
     first = metrics.get("interview_first_contact") or {}
-    if sets := first.get("sets"):
+    for round_ in first.get("rounds", []):
         out += [
             "",
-            f"First contact (scored once, model {first.get('model')}, before anything changed "
-            "for these sets):",
+            f"First contact, {round_['name']} (scored once, model {round_['model']}, before "
+            "anything changed for these sets):",
             "",
             "| set | texts | top-1 before / 1 / 2 rounds | top-3 before / 1 / 2 |",
             "|---|---|---|---|",
         ]
-        for name, r in sets.items():
+        for name, r in round_["sets"].items():
             top1 = " / ".join(f"{v:.3f}" for v in r["top1"])
             top3 = " / ".join(f"{v:.3f}" for v in r["top3"])
             out.append(f"| {name} | {r['n']} | {top1} | {top3} |")
+        if taught := round_.get("taught"):
+            out += ["", f"What it taught: {taught}"]
     return [*out, ""]
 
 
