@@ -108,3 +108,20 @@ def test_corpus_does_not_copy_the_source_document():
     ]
     copied = [s for t in texts for s in word_shingles(t, n=6) & source]
     assert not copied, f"phrases copied from the source: {copied[:5]}"
+
+
+def test_every_simulated_patient_is_a_cause_with_facts_the_bank_can_ask():
+    """``corpus/interview/``: each person has a cause, a text and yes/no facts named by question
+    ids of ``corpus/questions.yaml``; each set keeps its writer's brief."""
+    from triage.knowledge import load_knowledge
+
+    bank = {q.id for q in load_knowledge(CORPUS).questions.questions}
+    sets = load_measure_sets(CORPUS, "interview")
+    assert sum(len(rows) for rows in sets.values()) >= 200
+    for name, rows in sets.items():
+        assert (CORPUS / "interview" / "briefs" / f"{name}.md").exists(), name
+        for row in rows:
+            assert set(row) == {"text", "label", "facts"} and row["text"].strip(), name
+            assert row["label"] in CAUSE_IDS, (name, row["label"])
+            assert set(row["facts"]) <= bank, (name, set(row["facts"]) - bank)
+            assert set(row["facts"].values()) <= {"yes", "no"}, name
