@@ -227,13 +227,7 @@ def main(argv: list[str] | None = None) -> int:
             if error is not None:
                 print(f"error: {error}", file=sys.stderr)
                 return 1
-            from triage.analyser import UnknownQuestion
-
-            try:
-                answer = _analyser(settings).analyse(args.text, top_k=args.top_k, answers=answers)
-            except UnknownQuestion as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                return 1
+            answer = _analyser(settings).analyse(args.text, top_k=args.top_k, answers=answers)
             if args.json:
                 print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
             else:

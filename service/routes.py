@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from service.deps import get_analyser, get_settings
@@ -21,7 +21,7 @@ from service.schemas import (
     text_problem,
 )
 from service.settings import Settings
-from triage.analyser import Analyser, UnknownQuestion
+from triage.analyser import Analyser
 from triage.limits import MAX_TEXT_CHARS
 
 STATIC = Path(__file__).parent / "static"
@@ -37,9 +37,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 @router.post("/v1/predict", response_model=Prediction, responses=ERRORS, tags=["triage"])
-async def predict(
-    body: PredictRequest, analyser: AnalyserDep, request: Request
-) -> dict | JSONResponse:
+async def predict(body: PredictRequest, analyser: AnalyserDep, request: Request) -> dict:
     """Likely causes, calibrated confidence, evidence and referral advice for one description,
     with follow-up questions when they would help; send the replies back in ``answers`` with the
     same text.
@@ -48,12 +46,10 @@ async def predict(
     on the event loop than to hand to a thread (the batch route, up to ``MAX_BATCH`` texts, uses threads).
     """
     settings = request.app.state.settings  # not a dependency: each one adds to every request
-    try:
-        answer = analyser.analyse(
-            body.text, top_k=body.top_k or settings.default_top_k, answers=body.answers
-        )
-    except UnknownQuestion as exc:  # the ids come from the model's question bank
-        return JSONResponse({"detail": str(exc)}, status_code=422)
+    # the schema has checked the replies; an id this model does not ask is ignored, in `replies`
+    answer = analyser.analyse(
+        body.text, top_k=body.top_k or settings.default_top_k, answers=body.answers
+    )
     count_answer(request.app.state.metrics, answer)
     return answer.to_dict()
 

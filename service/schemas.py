@@ -26,7 +26,9 @@ _VISIBLE = re.compile(
 _SURROGATE = re.compile("[\ud800-\udfff]")
 LevelName = Level
 MAX_ANSWERS = 64  # more replies than any question bank has questions
-QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,64}$")]
+# any short key: an id this model does not ask is ignored and said so (no pattern: the schema's
+# regex dialect and pydantic's disagree on "$" before a newline)
+QuestionId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Reply = Literal["yes", "no", "unsure"]
 
 
@@ -78,7 +80,8 @@ class PredictRequest(BaseModel):
         default_factory=dict,
         max_length=MAX_ANSWERS,
         description="replies to follow-up questions of an earlier answer, by question id "
-        "(`questions[].id`): send the same text with every reply so far; the service keeps no state",
+        "(`questions[].id`): send the same text with every reply so far; the service keeps no "
+        "state. An id this model does not ask is ignored, and `replies` says so",
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -29,12 +30,15 @@ from triage.text import Analysis, TextAnalyzer
 from triage.timeline import TimelineReader
 
 
-class UnknownQuestion(ValueError):
-    """Replies name questions this model's bank does not have, or are not yes, no or unsure."""
+class BadReply(ValueError):
+    """Replies that are not yes, no or unsure (the API's schema refuses them before)."""
 
-    def __init__(self, ids: list[str], problem: str = "no such question") -> None:
+    def __init__(self, ids: list[str]) -> None:
         self.ids = ids
-        super().__init__(f"answers: {problem}: {', '.join(ids)}")
+        super().__init__(f"answers: a reply must be yes, no or unsure: {', '.join(ids)}")
+
+
+IGNORED = "There is no question {id!r} in this model: that reply was ignored."
 
 
 class Analyser:
@@ -140,9 +144,16 @@ class Analyser:
         answers: Mapping[str, str] | None = None,
     ) -> Answer:
         """``answers``: replies to follow-up questions, ``{question_id: "yes" | "no" | "unsure"}``
-        (``triage.questions``); an id the bank does not have raises ``UnknownQuestion``."""
+        (``triage.questions``). An id this model's bank does not have is ignored and said so in
+        ``replies``: a client may hold the questions of an earlier model, and the service keeps
+        no state to tell; a reply other than those three raises ``BadReply``."""
+        known, unknown = self._checked(answers)
         # not analyse_many([text]): nlp.pipe costs more set-up than one text's tokenizing
-        return self._answer(self.processor.analyse(text), top_k, today, self._checked(answers))
+        answer = self._answer(self.processor.analyse(text), top_k, today, known)
+        if not unknown:
+            return answer
+        ignored = tuple(ReplyEffect(q, answers[q], IGNORED.format(id=q)) for q in unknown)
+        return replace(answer, replies=ignored + answer.replies)
 
     def analyse_many(
         self, texts: list[str], top_k: int = 3, today: date | None = None
@@ -150,15 +161,14 @@ class Analyser:
         analyses = self.processor.analyse_many(texts)
         return [self._answer(analysis, top_k, today, {}) for analysis in analyses]
 
-    def _checked(self, answers: Mapping[str, str] | None) -> Mapping[str, str]:
+    def _checked(self, answers: Mapping[str, str] | None) -> tuple[dict[str, str], list[str]]:
+        """The replies to questions of this bank, and the ids it does not have."""
         if not answers:
-            return {}
-        unknown = self.interview.unknown(answers) if self.interview else sorted(answers)
-        if unknown:
-            raise UnknownQuestion(unknown)
+            return {}, []
         if bad := sorted(q for q, reply in answers.items() if reply not in REPLIES):
-            raise UnknownQuestion(bad, "a reply must be yes, no or unsure")
-        return answers
+            raise BadReply(bad)
+        unknown = self.interview.unknown(answers) if self.interview else sorted(answers)
+        return {q: r for q, r in answers.items() if q not in unknown}, unknown
 
     def _answer(
         self, analysis: Analysis, top_k: int, today: date | None, answers: Mapping[str, str]

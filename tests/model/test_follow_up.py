@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.rules import read_cases
-from triage.analyser import Analyser, UnknownQuestion
+from triage.analyser import Analyser, BadReply
 from triage.referral import RANK
 
 CASES = read_cases("follow_up")
@@ -79,10 +79,12 @@ def test_a_reply_that_argues_against_a_cause_is_listed_against_it(analyser: Anal
     assert any('"no"' in piece for piece in herpes.against)
 
 
-def test_unknown_question_or_reply_is_refused(analyser: Analyser):
-    with pytest.raises(UnknownQuestion, match="no_such_question"):
-        analyser.analyse("my lip twitches", answers={"no_such_question": "yes"})
-    with pytest.raises(UnknownQuestion, match="yes, no or unsure"):
+def test_an_unknown_question_is_ignored_and_a_bad_reply_refused(analyser: Analyser):
+    plain = analyser.analyse("my lip twitches")
+    answer = analyser.analyse("my lip twitches", answers={"no_such_question": "yes"})
+    assert answer.causes == plain.causes and answer.referral == plain.referral
+    assert [r.question_id for r in answer.replies] == ["no_such_question"]
+    with pytest.raises(BadReply, match="yes, no or unsure"):
         analyser.analyse("my lip twitches", answers={"stopped_nicotine": "maybe"})
 
 
