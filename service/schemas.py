@@ -17,6 +17,7 @@ from pydantic import (
 
 from triage.knowledge import Level
 from triage.limits import MAX_BATCH, MAX_TEXT_CHARS, MAX_TOP_K
+from triage.questions import Reply
 
 # A character that is not white space, spelled out so that Python and the ECMAScript regexes of
 # JSON Schema agree on it (their \s differ on U+001C-001F, U+0085 and U+FEFF).
@@ -29,7 +30,6 @@ MAX_ANSWERS = 64  # more replies than any question bank has questions
 # any short key: an id this model does not ask is ignored and said so (no pattern: the schema's
 # regex dialect and pydantic's disagree on "$" before a newline)
 QuestionId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Reply = Literal["yes", "no", "unsure"]
 
 
 def _meaningful(text: str) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 
@@ -32,7 +32,7 @@ from triage.knowledge import Question, QuestionBank, RedFlag
 from triage.redflags import FlagHit
 
 Reply = Literal["yes", "no", "unsure"]
-REPLIES: tuple[str, ...] = ("yes", "no", "unsure")
+REPLIES: tuple[str, ...] = get_args(Reply)
 
 
 @dataclass(frozen=True, slots=True)
