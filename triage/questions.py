@@ -6,9 +6,11 @@ sends the replies back with the text (the service keeps no state).
 
 The method, stated so it can be tested:
 
-- Each question of ``corpus/questions.yaml`` gives P(yes | cause) for every cause (set by hand
-  from the cause descriptions), kept within [floor, 1 - floor] so that no single reply is taken as
-  certain. A reply multiplies each cause's calibrated probability by P(reply | cause) and the
+- Each question of ``corpus/questions.yaml`` gives P(yes | cause) for every cause, set by hand
+  from the cause descriptions. ``make train`` refines that table with the replies of the
+  simulated patients of ``corpus/interview`` (``training.reply_table``: the hand-set figure is a
+  Beta prior worth ``learned_weight`` replies) and the artifact carries the result. Either way
+  it is kept within [floor, 1 - floor] so that no single reply is taken as certain. A reply multiplies each cause's calibrated probability by P(reply | cause) and the
   result is renormalised over the causes (naive Bayes: replies independent given the cause). The
   in-scope mass does not change, so the confidences still sum to at most 1. "unsure" changes
   nothing.
@@ -33,6 +35,9 @@ from triage.redflags import FlagHit
 
 Reply = Literal["yes", "no", "unsure"]
 REPLIES: tuple[str, ...] = get_args(Reply)
+
+# P(yes | cause) learned at training time: question id -> cause id -> probability
+ReplyTable = Mapping[str, Mapping[str, float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +73,8 @@ def entropy(p: np.ndarray) -> np.ndarray:
 
 
 class Interview:
-    """The question bank over one model's causes: P(yes | cause) as a (questions, causes) table."""
+    """The question bank over one model's causes: P(yes | cause) as a (questions, causes) table,
+    the learned ``table`` where it gives a figure, else the bank's hand-set one."""
 
     # a reply that moves a cause by at least this factor is named in its effect, when the cause
     # is at least MENTION likely; at most NAMED causes each way
@@ -77,16 +83,19 @@ class Interview:
     NAMED = 3
 
     def __init__(
-        self, bank: QuestionBank, cause_ids: list[str], flags: Mapping[str, RedFlag]
+        self,
+        bank: QuestionBank,
+        cause_ids: list[str],
+        flags: Mapping[str, RedFlag],
+        table: ReplyTable | None = None,
     ) -> None:
         self.bank = bank
         self.cause_ids = list(cause_ids)
         self.questions = bank.questions
         self.by_id: dict[str, int] = {q.id: i for i, q in enumerate(self.questions)}
-        table = np.array(
-            [[q.yes_if.get(c, q.otherwise) for c in self.cause_ids] for q in self.questions]
-        )
-        self.yes = np.clip(table, bank.floor, 1.0 - bank.floor)
+        self.learned = table is not None
+        raw = self.prior_table() if table is None else self._learned(table)
+        self.yes = np.clip(raw, bank.floor, 1.0 - bank.floor)
         # sum over replies of P(reply | c) log P(reply | c), per question and cause (see gains)
         self._reply_xlogx = _xlogx(self.yes) + _xlogx(1.0 - self.yes)
         self._yes_t = np.ascontiguousarray(self.yes.T)
@@ -100,6 +109,25 @@ class Interview:
             ],
             dtype=float,
         )
+
+    def prior_table(self) -> np.ndarray:
+        """The bank's hand-set P(yes | cause), (questions, causes), before any clipping."""
+        return np.array(
+            [[q.yes_if.get(c, q.otherwise) for c in self.cause_ids] for q in self.questions]
+        )
+
+    def _learned(self, table: ReplyTable) -> np.ndarray:
+        """The learned figures, and the hand-set one for a pair the table lacks (a question
+        added since the model was trained)."""
+        prior = self.prior_table()
+        for i, q in enumerate(self.questions):
+            for j, c in enumerate(self.cause_ids):
+                prior[i, j] = table.get(q.id, {}).get(c, prior[i, j])
+        return prior
+
+    def question(self, qid: str) -> Question:
+        """The question of this id (the bank has it: ``unknown`` filters the rest out first)."""
+        return self.questions[self.by_id[qid]]
 
     def unknown(self, answers: Mapping[str, str]) -> list[str]:
         """The question ids of ``answers`` this bank does not have."""
@@ -135,7 +163,7 @@ class Interview:
     ) -> ReplyEffect:
         """The reply's effect in words: the causes it moved by ``NOTABLE`` times or more that
         matter (at least ``MENTION`` likely after, for those raised; before, for those lowered)."""
-        question = self.questions[self.by_id[qid]]
+        question = self.question(qid)
         ratio = np.divide(after, before, out=np.ones_like(after), where=before > 0)
         order = np.argsort(-after, kind="stable")
         raised = tuple(
@@ -169,7 +197,7 @@ class Interview:
         treats it as the sign told in the text. Its ``text`` is the question answered."""
         hits = []
         for qid, reply in answers.items():
-            question = self.questions[self.by_id[qid]]
+            question = self.question(qid)
             if reply != "yes" or question.flag is None or question.flag not in self.flags:
                 continue
             rule = self.flags[question.flag]
@@ -192,7 +220,7 @@ class Interview:
         return {
             flag
             for qid, reply in answers.items()
-            if reply == "no" and (flag := self.questions[self.by_id[qid]].flag) is not None
+            if reply == "no" and (flag := self.question(qid).flag) is not None
         }
 
     def gains(

@@ -37,7 +37,7 @@ def test_a_yes_to_every_warning_question_raises_the_level(analyser: Analyser, te
     before = analyser.analyse(text)
     assert analyser.interview is not None
     for qid in _warning_questions(analyser):
-        question = analyser.interview.questions[analyser.interview.by_id[qid]]
+        question = analyser.interview.question(qid)
         flag = analyser.flag_rules[question.flag]
         after = analyser.analyse(text, answers={qid: "yes"})
         assert RANK[after.referral.level] > RANK[before.referral.level or "self_care"], qid
@@ -93,3 +93,15 @@ def test_replies_leave_confidences_a_distribution(analyser: Analyser):
     confidences = [c.confidence for c in answer.causes]
     assert all(0 <= c <= 1 for c in confidences) and sum(confidences) <= 1
     assert confidences == sorted(confidences, reverse=True)
+
+
+def test_the_model_carries_the_reply_table_learned_from_the_simulated_patients(
+    analyser: Analyser,
+):
+    """Trained like `make train`: the served table is the learned one, and the analyser without
+    it (``with_reply_table(None)``) falls back to the bank's hand-set figures."""
+    assert analyser.interview is not None and analyser.interview.learned
+    hand_set = analyser.with_reply_table(None).interview
+    assert hand_set is not None and not hand_set.learned
+    assert (analyser.interview.yes != hand_set.yes).any()
+    assert analyser.interview.learned  # the copy left the served analyser as it was
