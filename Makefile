@@ -12,10 +12,18 @@ WORKERS ?= 1
 EXTRAS  ?= .[dev]
 BROWSER ?= 1
 
+# CORPUS: the corpus folder `make train` and `make evaluate` read (docs/corpus.md); its models go
+# to MODELS: models/ for this project's corpus, models/<folder name>/ for another, and its report
+# to REPORTS. MODEL: the model folder `make serve` serves (default: the newest under MODELS).
+CORPUS  ?= corpus
+MODELS  ?= $(if $(filter corpus,$(CORPUS)),models,models/$(notdir $(abspath $(CORPUS))))
+REPORTS ?= $(if $(filter corpus,$(CORPUS)),reports,$(MODELS)/reports)
+MODEL   ?=
+
 INSTALLED := $(VENV)/.installed
-TRAINED   := models/.trained
-CORPUS    := $(shell find corpus -type f \( -name '*.yaml' -o -name '*.jsonl' \) 2>/dev/null)
-TRAINING  := $(wildcard training/*.py triage/*.py)
+TRAINED   := $(MODELS)/.trained
+CORPUS_FILES := $(shell find $(CORPUS) -type f \( -name '*.yaml' -o -name '*.jsonl' \) 2>/dev/null)
+TRAINING  := $(wildcard training/*.py triage/*.py triage/defaults/*.yaml)
 
 .PHONY: install lock train serve run test evaluate bench compare lint format clean help
 .DEFAULT_GOAL := help
@@ -49,25 +57,27 @@ lock:  ## resolve pyproject.toml's dependencies afresh into requirements.lock (t
 	  .venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^lip-twitch-triage' ) > $(LOCK)
 	rm -rf .venv-lock build *.egg-info
 
-$(TRAINED): $(INSTALLED) $(CORPUS) $(TRAINING)
-	@echo "Training a model from corpus/ (a few minutes on two cores; the steps follow)..."
-	$(BIN)/python -m training.train
+$(TRAINED): $(INSTALLED) $(CORPUS_FILES) $(TRAINING)
+	@echo "Training a model from $(CORPUS)/ (this project's: about 20 minutes on two cores; the steps follow)..."
+	$(BIN)/python -m training.train --corpus $(CORPUS) --models $(MODELS)
 	touch $@
 
-train: $(TRAINED)  ## build a model from corpus/ into models/ (only when something changed)
-	$(BIN)/python -m training.train --show
+train: $(TRAINED)  ## build a model of CORPUS (default corpus/) into MODELS (only when something changed)
+	$(BIN)/python -m training.train --show --models $(MODELS)
 
-serve: $(TRAINED)  ## install, train if needed, and serve on $(HOST):$(PORT) with $(WORKERS) workers
+# with MODEL=models/<version>, that model is served as it is: nothing is trained
+serve: $(if $(MODEL),$(INSTALLED),$(TRAINED))  ## install, train if needed, and serve on $(HOST):$(PORT) with $(WORKERS) workers
 	@$(MAKE) --no-print-directory run
 
 run:  ## serve the model there is, no install or training step (the container's start command)
-	$(BIN)/python -m service serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	TRIAGE_MODELS_DIR=$(MODELS) $(if $(MODEL),TRIAGE_MODEL_PATH=$(MODEL)) \
+	  $(BIN)/python -m service serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: $(INSTALLED)  ## run the whole test suite
 	$(BIN)/python -m pytest
 
-evaluate: $(TRAINED)  ## write reports/ and stop on a failed quality gate
-	$(BIN)/python -m training.evaluate
+evaluate: $(TRAINED)  ## write the report of CORPUS's model to REPORTS; stop on a failed quality gate
+	$(BIN)/python -m training.evaluate --corpus $(CORPUS) --models $(MODELS) --reports $(REPORTS)
 
 bench: $(TRAINED)  ## run the benchmarks into benchmarks/results.json
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

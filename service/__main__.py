@@ -41,7 +41,7 @@ def print_table(answer: Answer) -> None:
     for reason in referral.reasons:
         print(f"  - {reason}")
     if answer.in_scope and answer.alert is not None:  # not the point now: names, no numbers
-        print(f"\n{answer.alert.causes_note or 'Possible causes of twitching:'}")
+        print(f"\n{answer.alert.causes_note or 'Possible causes:'}")
         for cause in answer.causes:
             print(f"  {cause.name}")
     elif answer.in_scope:

@@ -14,6 +14,7 @@ from service.settings import Settings
 from training.artifact import save_model
 from training.corpus import load_split
 from training.detector import DetectorFit, fit_detector
+from training.reply_table import fit_reply_table
 from training.train import fit_bundle
 from triage import artifact
 from triage.analyser import Analyser
@@ -49,10 +50,12 @@ def detector_fit(knowledge: Knowledge) -> DetectorFit:
 def trained_model_dir(
     tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge, detector_fit: DetectorFit
 ) -> Path:
-    """A model trained on the whole training split with 3 folds and a small warning-sign
-    detector, saved like `make train` does."""
+    """A model trained on the whole training split with 3 folds, a small warning-sign detector
+    and the follow-up questions' reply table, saved like `make train` does."""
     bundle, cv_scores = fit_bundle(load_split(CORPUS, "train"), knowledge, folds=3)
     labels = [str(c) for c in bundle["pipeline"].classes_]
+    causes = [label for label in labels if label != "out_of_scope"]
+    bundle["reply_table"], _ = fit_reply_table(CORPUS, knowledge, causes)
     meta = {
         "labels": labels,
         "oos_threshold": bundle["oos_threshold"],

@@ -71,6 +71,8 @@ def save_model(
     }
     if language := bundle["knowledge"]["lexicon"].get("language"):
         serving["english_words"] = english_words(language["common_word_logprob"])
+    if (table := bundle.get("reply_table")) is not None:
+        serving["reply_table"] = table
     if detector is not None:
         serving["detector"], detector_arrays = detector_data(detector)
         arrays.update({DETECTOR_PREFIX + k: v for k, v in detector_arrays.items()})

@@ -55,7 +55,7 @@ class KeywordClassifier(ClassifierMixin, BaseEstimator):
             for cause, words in self.keywords_.items():
                 if cause in index:
                     out[row, index[cause]] = len(lemmas & words)
-            if out[row].sum() == 0:
+            if out[row].sum() == 0 and OUT_OF_SCOPE in index:
                 out[row, index[OUT_OF_SCOPE]] = 1.0
             out[row] += self.smoothing
             out[row] /= out[row].sum()

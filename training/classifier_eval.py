@@ -82,9 +82,13 @@ class GroupedFit:
     truth: dict[str, list[str]]  # batch -> its texts' labels
 
     def in_scope(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        """Per batch: P(in scope) of its texts, and whether each is in scope."""
-        oos = self.labels.index(OUT_OF_SCOPE)
-        inside = {g: 1.0 - p[:, oos] for g, p in self.proba.items()}
+        """Per batch: P(in scope) of its texts (1 without an out-of-scope label), and whether
+        each is in scope."""
+        if OUT_OF_SCOPE in self.labels:
+            oos = self.labels.index(OUT_OF_SCOPE)
+            inside = {g: 1.0 - p[:, oos] for g, p in self.proba.items()}
+        else:
+            inside = {g: np.ones(len(p)) for g, p in self.proba.items()}
         truth = {g: np.array(t) != OUT_OF_SCOPE for g, t in self.truth.items()}
         return inside, truth
 
@@ -111,9 +115,9 @@ class GroupedFit:
 
 def _scope_counts(proba: np.ndarray, truth: list[str], labels: list[str], threshold: float) -> dict:
     predicted = scope_decisions(proba, labels, threshold)
-    oos = labels.index(OUT_OF_SCOPE)
     causes_only = proba.copy()
-    causes_only[:, oos] = -1.0
+    if OUT_OF_SCOPE in labels:
+        causes_only[:, labels.index(OUT_OF_SCOPE)] = -1.0
     ranked = np.asarray(labels)[np.argsort(-causes_only, axis=1, kind="stable")[:, :3]]
     y = np.asarray(truth)
     inside = y != OUT_OF_SCOPE

@@ -12,14 +12,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from triage.knowledge import CAUSE_IDS, LEVELS, OUT_OF_SCOPE
+from triage.knowledge import LEVELS, OUT_OF_SCOPE, VAGUE, load_causes
 from triage.limits import MAX_TEXT_CHARS
 
-LABELS: tuple[str, ...] = (*CAUSE_IDS, OUT_OF_SCOPE)
-# A training text in scope that gives nothing to tell the causes apart ("my lip twitches"): the
-# classifier learns it as every cause at once (``training.train.expand_vague``), so that such a
-# text gets low confidence instead of a guess. Training split only.
-VAGUE = "vague"
+# VAGUE: a training text in scope that gives nothing to tell the causes apart ("my lip twitches"):
+# the classifier learns it as every cause at once (``training.train.expand_vague``), so that such
+# a text gets low confidence instead of a guess. Training split only.
 # How alarming a triage case is, for the warning-sign measures: a batch written for the detector
 # states only this (and its signs), not the full referral level.
 ALARMS = ("emergency", "urgent", "none")
@@ -46,7 +44,13 @@ class CorpusError(ValueError):
 
 
 def _check_line(
-    path: Path, number: int, raw: str, seen: set[str], triage: bool, signs: frozenset[str]
+    path: Path,
+    number: int,
+    raw: str,
+    seen: set[str],
+    labels: frozenset[str],
+    triage: bool,
+    signs: frozenset[str],
 ) -> Example:
     where = f"{path}:{number}"
     try:
@@ -82,8 +86,8 @@ def _check_line(
             raise CorpusError(f"{where}: a case has signs exactly when its alarm is not 'none'")
         return Example(text, None, None, where, alarm, tuple(found))
     label = obj.get("label")
-    if label not in LABELS and not (label == VAGUE and not triage):
-        raise CorpusError(f"{where}: unknown label {label!r}")
+    if label not in labels and not (label == VAGUE and not triage):
+        raise CorpusError(f"{where}: unknown label {label!r} (not a cause of causes.yaml)")
     level = obj.get("level")
     if triage and ("level" not in obj or level not in (*LEVELS, None)):
         # null, as in the API: an out-of-scope text without red flags gets no level
@@ -98,9 +102,13 @@ def normalise_for_duplicates(text: str) -> str:
 
 
 def load_examples(
-    paths: list[Path], triage: bool = False, signs: frozenset[str] = frozenset()
+    paths: list[Path],
+    labels: frozenset[str],
+    triage: bool = False,
+    signs: frozenset[str] = frozenset(),
 ) -> list[Example]:
-    """Load JSONL files in order; duplicates are checked across all of them. ``signs``: the
+    """Load JSONL files in order; duplicates are checked across all of them. ``labels``: the
+    labels a text may have (the corpus's cause ids and ``out_of_scope``); ``signs``: the
     warning-sign ids a triage case may name."""
     seen: set[str] = set()
     examples: list[Example] = []
@@ -109,7 +117,7 @@ def load_examples(
             for number, raw in enumerate(handle, start=1):
                 if not raw.strip():
                     raise CorpusError(f"{path}:{number}: blank line")
-                examples.append(_check_line(path, number, raw, seen, triage, signs))
+                examples.append(_check_line(path, number, raw, seen, labels, triage, signs))
     if not examples:
         raise CorpusError(f"no examples in {[str(p) for p in paths]}")
     return examples
@@ -123,13 +131,26 @@ def split_files(corpus_dir: Path, split: str) -> list[Path]:
     return files
 
 
+REQUIRED_SPLITS = ("train", "test")  # a corpus without triage cases has no triage measures
+
+
 def load_split(corpus_dir: Path, split: str) -> list[Example]:
+    """The examples of one split; none for an optional split the corpus does not have."""
+    if split not in REQUIRED_SPLITS and not (corpus_dir / split).is_dir():
+        return []
     triage = split == "triage"
     signs = frozenset(sign_ids(corpus_dir)) if triage else frozenset()
-    examples = load_examples(split_files(corpus_dir, split), triage=triage, signs=signs)
+    files = split_files(corpus_dir, split)
+    examples = load_examples(files, corpus_labels(corpus_dir), triage=triage, signs=signs)
     if split != "train" and (vague := next((e for e in examples if e.label == VAGUE), None)):
         raise CorpusError(f"{vague.source}: the label {VAGUE!r} is for training texts only")
     return examples
+
+
+def corpus_labels(corpus_dir: Path) -> frozenset[str]:
+    """The labels a text of this corpus may have: its causes (``causes.yaml``) and
+    ``out_of_scope`` (a corpus may have no text of it)."""
+    return frozenset(c.id for c in load_causes(corpus_dir)) | {OUT_OF_SCOPE}
 
 
 def sign_ids(corpus_dir: Path) -> list[str]:
@@ -204,8 +225,10 @@ def load_relabels(corpus_dir: Path) -> dict[str, list[Example]]:
 
 
 def load_measure_sets(corpus_dir: Path, folder: str) -> dict[str, list[dict]]:
-    """The blind sets of ``corpus/<folder>/`` that only measure (``vague``, ``language``): each
-    file's rows, by file stem. No model learns from them."""
+    """The blind sets of ``corpus/<folder>/`` kept apart from the training split (``vague``,
+    ``language``, ``interview``): each file's rows, by file stem. No classifier learns from
+    them; the follow-up questions' reply table learns from ``interview`` and is measured
+    leave-one-set-out (``training.reply_table``)."""
     return {
         path.stem: [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         for path in sorted((corpus_dir / folder).glob("*.jsonl"))

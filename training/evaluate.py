@@ -25,7 +25,7 @@ from training import plots
 from training.baselines import KeywordClassifier, SpacyTextCat, calibrated_svm, naive_bayes
 from training.classifier import CV_FOLDS, SEED, make_pipeline
 from training.classifier_eval import binary_gate_scores
-from training.corpus import VAGUE, load_relabels, load_split
+from training.corpus import load_relabels, load_split
 from training.detector_eval import warning_sign_scores
 from training.first_contact import read_record
 from training.interview_eval import interview_report, read_first_contact
@@ -36,9 +36,17 @@ from training.triage_eval import REFERENCE_DAY, triage_scores
 from training.vague_eval import vague_report
 from triage import artifact
 from triage.analyser import Analyser
-from triage.knowledge import scope_lexicon
+from triage.knowledge import VAGUE, scope_lexicon
 
-GATES = Path(__file__).with_name("gates.yaml")
+# a corpus's own quality bar is its gates.yaml; a corpus without one gets these general gates
+GENERAL_GATES = Path(__file__).with_name("general_gates.yaml")
+
+
+def gates_of(corpus_dir: Path) -> Path:
+    own = corpus_dir / "gates.yaml"
+    return own if own.exists() else GENERAL_GATES
+
+
 OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 
 
@@ -49,7 +57,7 @@ def lookup(metrics: dict, path: str) -> float:
     return float(value)
 
 
-def check_gates(metrics: dict, gates_path: Path = GATES) -> list[str]:
+def check_gates(metrics: dict, gates_path: Path) -> list[str]:
     """One line per failed gate, saying which metric, its value and the bound."""
     failures = []
     for gate in yaml.safe_load(gates_path.read_text())["gates"]:
@@ -231,11 +239,11 @@ def evaluate(
         reports_dir / "per_class_f1.png",
     )
 
-    failures = check_gates(metrics)
+    failures = check_gates(metrics, gates_of(corpus_dir))
     metrics["gates"] = {"passed": not failures, "failures": failures}
     (reports_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     write_report(metrics, serving.meta, reports_dir)
-    write_model_card(metrics, serving.meta, model_dir)
+    write_model_card(metrics, serving.meta, model_dir, analyser.cause_names)
     return metrics, failures
 
 

@@ -18,7 +18,7 @@ def scope_decisions(
 
     ``threshold=None`` is the plain argmax over all labels (for models without a chosen threshold).
     """
-    if threshold is None:
+    if threshold is None or OUT_OF_SCOPE not in labels:
         return np.asarray(labels)[proba.argmax(axis=1)]
     oos = list(labels).index(OUT_OF_SCOPE)
     causes_only = proba.copy()
@@ -47,19 +47,26 @@ def classification_scores(
 
     ``top1_accuracy``/``top3_accuracy`` rank the causes whatever the scope decision says; the
     ``served_`` forms count an in-scope text called out of scope as a miss, as a user sees it.
+    A corpus without out-of-scope texts has no scope decision: its scores say nothing of it.
     """
     labels = list(labels)
     y = np.asarray(y)
     y_index = np.array([labels.index(v) for v in y])
     predicted = scope_decisions(proba, labels, threshold)
     in_scope = y != OUT_OF_SCOPE
-    oos = labels.index(OUT_OF_SCOPE)
     causes_only = proba.copy()
-    causes_only[:, oos] = -1.0
+    if OUT_OF_SCOPE in labels:
+        causes_only[:, labels.index(OUT_OF_SCOPE)] = -1.0
     ranked = np.argsort(-causes_only, axis=1)
     top1 = ranked[:, 0] == y_index
     top3 = (ranked[:, :3] == y_index[:, None]).any(axis=1)
     onehot = np.eye(len(labels))[y_index]
+    scope = {}
+    if OUT_OF_SCOPE in labels and (~in_scope).any():
+        scope = {
+            "oos_recall": float((predicted[~in_scope] == OUT_OF_SCOPE).mean()),
+            "false_reject_rate": float((predicted[in_scope] == OUT_OF_SCOPE).mean()),
+        }
     return {
         "n": len(y),
         "top1_accuracy": float(top1[in_scope].mean()),
@@ -68,8 +75,7 @@ def classification_scores(
         "served_top3_accuracy": float((top3 & (predicted != OUT_OF_SCOPE))[in_scope].mean()),
         "accuracy": float((predicted == y).mean()),
         "macro_f1": float(f1_score(y, predicted, labels=labels, average="macro", zero_division=0)),
-        "oos_recall": float((predicted[~in_scope] == OUT_OF_SCOPE).mean()),
-        "false_reject_rate": float((predicted[in_scope] == OUT_OF_SCOPE).mean()),
+        **scope,
         "log_loss": float(log_loss(y_index, proba, labels=list(range(len(labels))))),
         "brier": float(((proba - onehot) ** 2).sum(axis=1).mean()),
         "ece": expected_calibration_error(proba, y_index),

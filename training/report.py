@@ -14,7 +14,7 @@ SUMMARY_KEYS = (
     ("heldout", "top3_accuracy", "held-out top-3 accuracy"),
     ("heldout", "served_top1_accuracy", "top-1 as served (called out of scope = miss)"),
     ("heldout", "served_top3_accuracy", "top-3 as served (called out of scope = miss)"),
-    ("heldout", "macro_f1", "held-out macro-F1 (12 labels)"),
+    ("heldout", "macro_f1", "held-out macro-F1 (every label)"),
     ("heldout", "oos_recall", "out-of-scope texts recognised"),
     ("heldout", "false_reject_rate", "in-scope texts called out of scope"),
     ("heldout", "ece", "expected calibration error"),
@@ -28,7 +28,8 @@ SUMMARY_KEYS = (
 def summary_table(metrics: dict[str, Any]) -> str:
     lines = ["| metric | value |", "|---|---|"]
     for section, key, label in SUMMARY_KEYS:
-        lines.append(f"| {label} | {metrics[section][key]:.3f} |")
+        if key in metrics.get(section, {}):  # a corpus without triage cases has no triage line
+            lines.append(f"| {label} | {metrics[section][key]:.3f} |")
     verdict = (
         "passed"
         if metrics["gates"]["passed"]
@@ -257,16 +258,21 @@ def _interview(metrics: dict[str, Any]) -> list[str]:
         "",
         "Blind-written vague first messages, each with its writer's cause and the person's hidden "
         "yes/no facts. The simulator answers each question asked from the facts (unsure where "
-        "they are silent), two rounds of up to three questions. `heldout_typical`: the held-out "
-        "split with the replies a typical patient of the labelled cause gives by the bank's own "
-        "table, a consistency check, not a blind figure.",
+        "they are silent), two rounds of up to three questions. The model's reply table is "
+        "learned from these sets (training/reply_table.py), so each set is scored by a table "
+        "learned from the others (leave-one-set-out); `hand_set`: the blind sets by the bank's "
+        "hand-set table alone. `heldout_typical`: the held-out split with the replies a typical "
+        "patient of the labelled cause gives by the model's table, a consistency check, not a "
+        "blind figure.",
+        "",
+        f"Scored by: {report.get('scored_by', 'the bank')}.",
         "",
         "| set | texts | top-1 before / after 1 / after 2 rounds | top-3 before / 1 / 2 "
         "| questions asked (mean, max) | right answers turned wrong |",
         "|---|---|---|---|---|---|",
     ]
     for name, r in report.items():
-        if not r.get("n"):
+        if not isinstance(r, dict) or not r.get("n"):
             continue
         top1 = " / ".join(f"{v:.3f}" for v in r["top1"])
         top3 = " / ".join(f"{v:.3f}" for v in r["top3"])
@@ -349,11 +355,40 @@ def _representations(path: Path = REPRESENTATIONS) -> list[str]:
     return [heading, "", *representations_table(result)]
 
 
+def _triage(triage: dict[str, Any]) -> list[str]:
+    """The referral levels of the labelled triage cases; nothing for a corpus without them."""
+    if not triage:
+        return []
+    levels = list(triage["confusion"])
+    return [
+        f"## Triage ({triage['n']} labelled cases, the whole analyser: classifier and rules)",
+        "",
+        f"Emergency recall {triage['emergency_recall']:.3f}, under-triage {triage['under_triage_rate']:.3f}, "
+        f"over-triage {triage['over_triage_rate']:.3f}, exact level {triage['exact_rate']:.3f}.",
+        "",
+        "| expected \\ predicted | " + " | ".join(levels) + " |",
+        "|---" * (len(levels) + 1) + "|",
+        *[
+            f"| {e} | " + " | ".join(str(triage["confusion"][e][p]) for p in levels) + " |"
+            for e in levels
+        ],
+        "",
+        "Under-triaged cases:",
+        "",
+        *(
+            [
+                f"- expected {u['expected']}, got {u['predicted']}: {u['text']}"
+                for u in triage["under_triaged"]
+            ]
+            or ["- none"]
+        ),
+        "",
+    ]
+
+
 def write_report(metrics: dict[str, Any], meta: dict[str, Any], reports_dir: Path) -> None:
     summary = summary_table(metrics)
     (reports_dir / "summary.md").write_text(f"Model {metrics['model_version']}\n\n{summary}\n")
-    triage = metrics["triage"]
-    levels = list(triage["confusion"])
     lines = [
         f"# Evaluation report: model {metrics['model_version']}",
         "",
@@ -390,28 +425,7 @@ def write_report(metrics: dict[str, Any], meta: dict[str, Any], reports_dir: Pat
         "",
         *_comparison(metrics),
         "",
-        f"## Triage ({triage['n']} labelled cases, the whole analyser: classifier and rules)",
-        "",
-        f"Emergency recall {triage['emergency_recall']:.3f}, under-triage {triage['under_triage_rate']:.3f}, "
-        f"over-triage {triage['over_triage_rate']:.3f}, exact level {triage['exact_rate']:.3f}.",
-        "",
-        "| expected \\ predicted | " + " | ".join(levels) + " |",
-        "|---" * (len(levels) + 1) + "|",
-        *[
-            f"| {e} | " + " | ".join(str(triage["confusion"][e][p]) for p in levels) + " |"
-            for e in levels
-        ],
-        "",
-        "Under-triaged cases:",
-        "",
-        *(
-            [
-                f"- expected {u['expected']}, got {u['predicted']}: {u['text']}"
-                for u in triage["under_triaged"]
-            ]
-            or ["- none"]
-        ),
-        "",
+        *_triage(metrics["triage"]),
         *_relabelled(metrics),
         *_grouped_classifier(metrics),
         *_warning_signs(metrics),
@@ -436,44 +450,57 @@ def write_report(metrics: dict[str, Any], meta: dict[str, Any], reports_dir: Pat
     (reports_dir / "report.md").write_text("\n".join(lines))
 
 
-def write_model_card(metrics: dict[str, Any], meta: dict[str, Any], model_dir: Path) -> None:
-    heldout, triage = metrics["heldout"], metrics["triage"]
+def write_model_card(
+    metrics: dict[str, Any], meta: dict[str, Any], model_dir: Path, causes: dict[str, str]
+) -> None:
+    """The model card of any corpus: ``causes`` are its cause ids and names."""
+    heldout, triage = metrics["heldout"], metrics.get("triage") or {}
+    corpus = meta.get("corpus", {}).get("path", "corpus")
+    scope = (
+        f", out-of-scope recall {heldout['oos_recall']:.3f}, false reject "
+        f"{heldout['false_reject_rate']:.3f}"
+        if "oos_recall" in heldout
+        else " (the corpus has no out-of-scope texts: every text is answered in scope)"
+    )
+    triage_line = (
+        f"; triage: emergency recall {triage['emergency_recall']:.3f}, under-triage "
+        f"{triage['under_triage_rate']:.3f}, over-triage {triage['over_triage_rate']:.3f}"
+        if triage
+        else ""
+    )
+    names = "; ".join(f"{name} (`{cid}`)" for cid, name in causes.items())
     card = f"""# Model card: {meta["version"]}
 
 ## Intended use
-Suggests likely causes of lip and facial twitching from a person's own description, with calibrated
-confidence, the words that point to each cause, and referral advice (self care, see a doctor,
-urgent, emergency). It supports people deciding whether and how soon to seek care. **It is not a
-diagnosis**, and it does not replace a health professional.
+Suggests which of these {len(causes)} causes a person's own description most likely points to, with
+calibrated confidence, the words that point to each cause, and referral advice (self care, see a
+doctor, urgent, emergency): {names}. It supports people deciding whether and how soon to seek
+care. **It is not a diagnosis**, and it does not replace a health professional.
 
 ## Misuse
-Do not use it to rule out a stroke or any emergency, to diagnose, to choose a treatment, or on
-texts about other conditions. Its emergency rules are a safety net, not a clinical assessment.
+Do not use it to rule out an emergency, to diagnose, to choose a treatment, or on texts about
+other conditions. Its warning-sign rules are a safety net, not a clinical assessment.
 
 ## Data
-Hand-written English texts based on one public article about upper-lip twitching: a training split
-({meta.get("training", {}).get("examples", "?")} examples over 11 causes and out-of-scope texts), a
-held-out split ({heldout["n"]} texts) written separately, and {triage["n"]} labelled triage cases.
-Corpus checksums are in `meta.json`.
+English texts of the corpus `{corpus}`: a training split
+({meta.get("training", {}).get("examples", "?")} examples), a held-out split ({heldout["n"]} texts)
+and {triage.get("n", 0)} labelled triage cases. Corpus checksums are in `meta.json`.
 
 ## Model
 spaCy tokenizer with lookup lemmas and NegEx-style negation marks, word (1-2) and character (3-5)
-n-gram TF-IDF, logistic regression calibrated by temperature scaling on 5 training folds, and an
+n-gram TF-IDF, logistic regression calibrated by temperature scaling on training folds, and an
 out-of-scope threshold of {meta["oos_threshold"]:.3f} on P(in scope) chosen on training folds.
-Red flags, negation, duration and the referral policy are rules in `corpus/` that override the model.
+Red flags, negation, duration and the referral policy are rules of the corpus that override the
+model.
 
 ## Metrics (held-out)
 top-1 {heldout["top1_accuracy"]:.3f} ({heldout["served_top1_accuracy"]:.3f} counting texts called
 out of scope as misses), top-3 {heldout["top3_accuracy"]:.3f}, macro-F1
-{heldout["macro_f1"]:.3f}, out-of-scope recall {heldout["oos_recall"]:.3f}, false reject
-{heldout["false_reject_rate"]:.3f}, ECE {heldout["ece"]:.3f}; triage: emergency recall
-{triage["emergency_recall"]:.3f}, under-triage {triage["under_triage_rate"]:.3f}, over-triage
-{triage["over_triage_rate"]:.3f}.
+{heldout["macro_f1"]:.3f}{scope}, ECE {heldout["ece"]:.3f}{triage_line}.
 
 ## Limitations
-Small synthetic corpus written from one source; English only; no spelling correction beyond
-character n-grams; the negation rules miss unusual phrasings; durations are read from simple
-patterns; nothing is known about real users' texts.
+Measured on the corpus's own texts only; English only; no spelling correction beyond character
+n-grams; the negation rules miss unusual phrasings; durations are read from simple patterns.
 
 ## Versions
 {meta["libraries"]}

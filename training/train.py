@@ -19,14 +19,22 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from training.artifact import save_model
 from training.classifier import CV_FOLDS, SEED, choose_scope_threshold, make_pipeline
 from training.classifier_eval import grouped_fit
-from training.corpus import VAGUE, Example, corpus_checksums, load_split
+from training.corpus import Example, corpus_checksums, load_split
 from training.detector import MIN_BATCHES, fit_detector
 from training.first_contact import scored_batches
 from training.metrics import classification_scores
+from training.reply_table import fit_reply_table
 from training.triage_eval import alarm_scores
 from triage import artifact
 from triage.detector import SignDetector
-from triage.knowledge import OUT_OF_SCOPE, Knowledge, load_knowledge, load_signs, scope_lexicon
+from triage.knowledge import (
+    OUT_OF_SCOPE,
+    VAGUE,
+    Knowledge,
+    load_knowledge,
+    load_signs,
+    scope_lexicon,
+)
 
 MIN_GROUPS = 5  # batches of labelled texts before leave-one-batch-out says anything
 
@@ -50,7 +58,7 @@ def subsample(examples: list[Example], fraction: float) -> list[Example]:
 def expand_vague(
     train: list[Example], labels: list[str]
 ) -> tuple[list[str], np.ndarray, np.ndarray, list[str]]:
-    """Texts, labels, sample weights and batches: a vague text (``training.corpus.VAGUE``) counts
+    """Texts, labels, sample weights and batches: a vague text (``triage.knowledge.VAGUE``) counts
     once for every cause, at 1/11 weight each, so the model learns an even answer for it (label
     smoothing by repetition: logistic regression has no soft labels); every other text counts
     once."""
@@ -84,8 +92,10 @@ def fit_bundle(
     oof = cross_val_predict(
         clone(pipeline), texts, y, cv=cv, method="predict_proba", params=fit_weights
     )[single]
-    oos = labels.index(OUT_OF_SCOPE)
-    threshold = choose_scope_threshold(1.0 - oof[:, oos], y[single] != OUT_OF_SCOPE)
+    threshold = 0.0  # without out-of-scope texts, every text is in scope
+    if OUT_OF_SCOPE in labels:
+        oos = labels.index(OUT_OF_SCOPE)
+        threshold = choose_scope_threshold(1.0 - oof[:, oos], y[single] != OUT_OF_SCOPE)
     pipeline.fit(texts, y, **fit_weights)
     bundle = {
         "pipeline": pipeline,
@@ -167,11 +177,16 @@ def train(
     detector, detector_summary = (
         train_detector(corpus_dir, knowledge) if with_detector else (None, {})
     )
+    causes = [label for label in labels if label != OUT_OF_SCOPE]
+    bundle["reply_table"], reply_summary = fit_reply_table(corpus_dir, knowledge, causes)
     meta = {
         "detector": detector_summary,
+        "reply_table": reply_summary,
         "classifier_grouped": grouped,
         "labels": labels,
         "oos_threshold": bundle["oos_threshold"],
+        # which corpus the model came from (`make train CORPUS=path`)
+        "corpus": {"path": str(corpus_dir), "causes": len(knowledge.causes)},
         "corpus_sha256": corpus_checksums(corpus_dir),
         "training": {
             "examples": len(train_split),
@@ -192,7 +207,8 @@ def show(model_dir: Path) -> None:
     heldout = meta["metrics"]["heldout"]
     print(f"model {meta['version']}, held-out scores ({heldout['n']} texts):")
     for key in ("top1_accuracy", "top3_accuracy", "macro_f1", "oos_recall", "false_reject_rate"):
-        print(f"  {key:18s} {heldout[key]:.3f}")
+        if key in heldout:
+            print(f"  {key:18s} {heldout[key]:.3f}")
     if grouped := meta.get("detector", {}).get("grouped"):
         print("warning-sign detector alone, leave-one-batch-out:")
         for key, value in grouped.items():

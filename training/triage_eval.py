@@ -15,7 +15,10 @@ REFERENCE_DAY = date(2026, 11, 25)
 
 
 def triage_scores(analyser, cases: Sequence[Example]) -> dict:
-    """Emergency recall, under- and over-triage against the expected level of each case."""
+    """Emergency recall, under- and over-triage against the expected level of each case (none
+    for a corpus without triage cases)."""
+    if not cases:
+        return {}
     answers = analyser.analyse_many([c.text for c in cases], today=REFERENCE_DAY)
     predicted = [a.referral.level or "none" for a in answers]
     expected = [c.level or "none" for c in cases]

@@ -23,7 +23,7 @@ from triage.compact import CompactLinearModel
 from triage.detector import SignDetector
 from triage.knowledge import OUT_OF_SCOPE, ConfidenceBand, Knowledge, time_words
 from triage.language import LanguageGate
-from triage.questions import REPLIES, AskedQuestion, Interview, ReplyEffect
+from triage.questions import REPLIES, AskedQuestion, Interview, ReplyEffect, ReplyTable
 from triage.redflags import FlagHit, RedFlagMatcher
 from triage.referral import alert_for, decide
 from triage.text import Analysis, TextAnalyzer
@@ -50,6 +50,7 @@ class Analyser:
         version: str,
         detector: SignDetector | None = None,
         english_words: tuple[str, ...] = (),
+        reply_table: ReplyTable | None = None,
     ):
         self.model = model
         self.processor = TextAnalyzer(model.scope_lexicon)  # the text processing it was trained on
@@ -61,7 +62,8 @@ class Analyser:
         )
         self.timeline = TimelineReader(knowledge.lexicon, self.processor)
         self.labels = self.model.labels
-        self.oos_index = self.labels.index(OUT_OF_SCOPE)
+        # a corpus may have no out-of-scope texts: then every text is in scope
+        self.oos_index = self.labels.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in self.labels else None
         self.causes = {c.id: c for c in knowledge.causes}
         self.flag_rules = {f.id: f for f in knowledge.red_flags}
         words = knowledge.lexicon.evidence
@@ -74,9 +76,20 @@ class Analyser:
         self.cause_index = [i for i, label in enumerate(self.labels) if label != OUT_OF_SCOPE]
         cause_ids = [self.labels[i] for i in self.cause_index]
         self.cause_names = {c: self.causes[c].name for c in cause_ids}
-        bank = knowledge.questions
-        self.interview = Interview(bank, cause_ids, self.flag_rules) if bank else None
+        self._cause_ids = cause_ids
+        self._set_reply_table(reply_table)
         self._set_detector(detector)
+
+    def _set_reply_table(self, table: ReplyTable | None) -> None:
+        bank = self.knowledge.questions
+        self.interview = Interview(bank, self._cause_ids, self.flag_rules, table) if bank else None
+
+    def with_reply_table(self, table: ReplyTable | None) -> Analyser:
+        """The same analyser with another learned reply table (None: the bank's hand-set one):
+        for evaluation, which scores each simulated-patient set by a table learned without it."""
+        other = copy.copy(self)
+        other._set_reply_table(table)
+        return other
 
     def _set_detector(self, detector: SignDetector | None) -> None:
         self.detector = detector
@@ -103,6 +116,7 @@ class Analyser:
             serving.version,
             serving.detector,
             serving.english_words,
+            serving.reply_table,
         )
 
     def describe(self) -> str:
@@ -177,7 +191,7 @@ class Analyser:
             return self._not_english(analysis, language, today)
         encoded = self.model.encode(analysis)
         proba = self.model.proba(encoded)
-        in_scope_prob = 1.0 - float(proba[self.oos_index])
+        in_scope_prob = 1.0 if self.oos_index is None else 1.0 - float(proba[self.oos_index])
         in_scope = in_scope_prob >= self.oos_threshold
         flags, denied = self._warning_signs(analysis)
         replies: list[ReplyEffect] = []
@@ -262,7 +276,7 @@ class Analyser:
 
     def _question_text(self, reply: ReplyEffect) -> str:
         assert self.interview is not None  # a reply exists only with a question bank
-        return self.interview.questions[self.interview.by_id[reply.question_id]].text
+        return self.interview.question(reply.question_id).text
 
     def band(self, confidence: float) -> ConfidenceBand | None:
         """The first band (highest first) whose ``min`` the confidence reaches."""

@@ -54,6 +54,7 @@ class ServingModel:
     knowledge: dict[str, Any]
     detector: SignDetector | None = None
     english_words: tuple[str, ...] = ()  # the language gate's common English words
+    reply_table: dict[str, dict[str, float]] | None = None  # learned P(yes | cause) per question
 
 
 def library_versions() -> dict[str, str]:
@@ -140,6 +141,7 @@ def load_serving(model_dir: Path) -> ServingModel:
         knowledge=serving["knowledge"],
         detector=detector,
         english_words=tuple(serving.get("english_words", ())),
+        reply_table=serving.get("reply_table"),
     )
 
 

@@ -109,7 +109,7 @@ def denied(
     vocabulary: dict[str, int],
     weights: np.ndarray,
     row_mean: np.ndarray,
-    skip: int,
+    skip: int | None,
 ) -> dict[int, list[str]]:
     """Evidence against: for each label, the words the text denies that would have pointed to it
     ("no blisters" against a cold sore), as exact substrings from the denial on. ``weights``:

@@ -2,6 +2,11 @@
 
 It is validated here once, at training time, and then travels inside the model artifact, so that
 the service answers with exactly the rules the model was evaluated with (corpus -> models -> service).
+
+Only ``causes.yaml`` is required, and no cause is named in code: the labels a corpus may use are
+its causes' ids (and ``out_of_scope``, which is optional). A corpus without ``referral.yaml`` or
+``lexicon.yaml`` gets the general ones of ``triage/defaults/``; without ``red_flags.yaml`` no
+warning sign fires; without ``questions.yaml`` nothing is asked (``docs/corpus.md``).
 """
 
 from __future__ import annotations
@@ -26,19 +31,8 @@ from triage.text import ScopeLexicon
 Level = Literal["self_care", "see_doctor", "urgent", "emergency"]
 LEVELS: tuple[Level, ...] = get_args(Level)  # lowest to highest
 OUT_OF_SCOPE = "out_of_scope"
-CAUSE_IDS: tuple[str, ...] = (
-    "caffeine",
-    "smoking_withdrawal",
-    "electrolyte_imbalance",
-    "stress",
-    "herpes",
-    "bells_palsy",
-    "hypoparathyroidism",
-    "parkinsons",
-    "als",
-    "hemifacial_spasm",
-    "tourette",
-)
+VAGUE = "vague"  # a training label, not a cause: see ``training.corpus``
+DEFAULTS = Path(__file__).parent / "defaults"  # the knowledge a corpus may leave out
 
 _PATTERN_SLOT = re.compile(r"^(\*\d+|=?[^\s|*?=]+(\|=?[^\s|*?=]+)*\??)$")
 
@@ -48,7 +42,7 @@ class _Strict(BaseModel):
 
 
 class Cause(_Strict):
-    id: str
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str = Field(min_length=3)
     description: str = Field(min_length=20)
     default_level: Level
@@ -275,6 +269,9 @@ class QuestionBank(_Strict):
     close_margin: float = Field(ge=0, lt=1)  # the top two closer than this: ask
     matters_at: float = Field(gt=0, lt=1)  # a cause this probable makes its warnings matter
     floor: float = Field(gt=0, lt=0.5)  # P(reply | cause) is kept in [floor, 1 - floor]
+    # training refines P(yes | cause) from simulated patients' replies: the hand-set figure
+    # counts as this many replies (training.reply_table)
+    learned_weight: float = Field(default=2.0, gt=0)
     questions: list[Question] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -286,17 +283,23 @@ class QuestionBank(_Strict):
 
 
 class Knowledge(_Strict):
-    causes: list[Cause]
+    causes: list[Cause] = Field(min_length=1)
     referral: Referral
-    red_flags: list[RedFlag]
+    red_flags: list[RedFlag] = []  # no red flags: none fires
     lexicon: Lexicon
     questions: QuestionBank | None = None  # no follow-up questions without questions.yaml
+
+    @property
+    def cause_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.causes)
 
     @model_validator(mode="after")
     def _ids(self) -> Knowledge:
         ids = [c.id for c in self.causes]
-        if tuple(ids) != CAUSE_IDS:
-            raise ValueError(f"causes must be exactly the contract's ids in order {CAUSE_IDS}")
+        if len(set(ids)) != len(ids):
+            raise ValueError("cause ids must be unique")
+        if reserved := {OUT_OF_SCOPE, VAGUE} & set(ids):
+            raise ValueError(f"{sorted(reserved)} are labels, not causes: no cause may be so named")
         flag_ids = [f.id for f in self.red_flags]
         if len(set(flag_ids)) != len(flag_ids):
             raise ValueError("red flag ids must be unique")
@@ -340,11 +343,11 @@ KNOWLEDGE_FILES: dict[str, tuple[str | None, str, TypeAdapter]] = {
     "referral.yaml": (None, "referral", TypeAdapter(Referral)),
     "red_flags.yaml": ("flags", "red_flags", TypeAdapter(list[RedFlag])),
     "lexicon.yaml": (None, "lexicon", TypeAdapter(Lexicon)),
-}
-# read when present: a corpus without them has no such knowledge
-OPTIONAL_FILES: dict[str, tuple[str | None, str, TypeAdapter]] = {
     "questions.yaml": (None, "questions", TypeAdapter(QuestionBank)),
 }
+REQUIRED_FILES = ("causes.yaml",)
+# read from triage/defaults/ when the corpus has none; any other file left out is no knowledge
+DEFAULT_FILES = ("referral.yaml", "lexicon.yaml")
 
 
 def _read_yaml(path: Path) -> dict:
@@ -357,13 +360,25 @@ def _read_yaml(path: Path) -> dict:
     return data
 
 
+def load_causes(corpus_dir: Path) -> list[Cause]:
+    """The causes alone (``causes.yaml``): what the corpus loader checks labels against."""
+    key, _, adapter = KNOWLEDGE_FILES["causes.yaml"]
+    path = corpus_dir / "causes.yaml"
+    try:
+        return adapter.validate_python(_read_yaml(path)[key])
+    except (KeyError, ValidationError) as exc:
+        raise ValueError(f"{path}: invalid: {exc}") from exc
+
+
 def load_knowledge(corpus_dir: Path) -> Knowledge:
     """Read and validate every knowledge file; the first problem stops it, naming the file."""
     parts: dict[str, object] = {}
-    for name, (key, field, adapter) in (KNOWLEDGE_FILES | OPTIONAL_FILES).items():
+    for name, (key, field, adapter) in KNOWLEDGE_FILES.items():
         path = corpus_dir / name
-        if name in OPTIONAL_FILES and not path.exists():
-            continue
+        if not path.exists() and name not in REQUIRED_FILES:
+            if name not in DEFAULT_FILES:
+                continue
+            path = DEFAULTS / name
         data = _read_yaml(path)
         try:
             parts[field] = adapter.validate_python(data[key] if key else data)

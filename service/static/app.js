@@ -192,3 +192,19 @@ $("ask").addEventListener("submit", async (event) => {
   if (text !== askedText) { answers = {}; askedText = text; }
   await ask(text);
 });
+
+// the causes of the model being served (its corpus's causes.yaml), from the same API
+async function showKnownCauses() {
+  try {
+    const response = await fetch("/v1/causes");
+    if (!response.ok) return;
+    const list = $("known-causes");
+    for (const cause of await response.json()) {
+      const li = document.createElement("li");
+      li.textContent = cause.name;
+      list.append(li);
+    }
+    $("known").hidden = !list.children.length;
+  } catch (e) { /* the list is a help, not needed to ask */ }
+}
+showKnownCauses();

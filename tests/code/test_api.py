@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.settings import Settings
-from triage.knowledge import CAUSE_IDS
+from tests.contract import CAUSE_IDS
 
 LEVELS = {"self_care", "see_doctor", "urgent", "emergency"}
 

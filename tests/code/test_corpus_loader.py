@@ -9,6 +9,8 @@ import pytest
 
 from training.corpus import CorpusError, jaccard, load_examples, word_shingles
 
+LABELS = frozenset({"stress", "out_of_scope"})  # the labels of a corpus with one cause
+
 
 def write(tmp_path: Path, lines: list[str]) -> Path:
     path = tmp_path / "x.jsonl"
@@ -32,27 +34,27 @@ def test_first_problem_names_file_and_line(tmp_path: Path, bad: str, message: st
     good = json.dumps({"text": "my lip twitches", "label": "stress"})
     path = write(tmp_path, [good, bad])
     with pytest.raises(CorpusError, match=rf"x\.jsonl:2: .*{message}"):
-        load_examples([path])
+        load_examples([path], LABELS)
 
 
 def test_blank_line_is_refused(tmp_path: Path):
     path = write(tmp_path, [json.dumps({"text": "a", "label": "stress"}), ""])
     with pytest.raises(CorpusError, match="x.jsonl:2: blank line"):
-        load_examples([path])
+        load_examples([path], LABELS)
 
 
 def test_triage_cases_need_a_known_level(tmp_path: Path):
     path = write(tmp_path, [json.dumps({"text": "a", "label": "stress", "level": "soon"})])
     with pytest.raises(CorpusError, match="x.jsonl:1: level must be one of .* or null, not 'soon'"):
-        load_examples([path], triage=True)
+        load_examples([path], LABELS, triage=True)
 
 
 def test_triage_cases_accept_null_and_need_the_key(tmp_path: Path):
     path = write(tmp_path, [json.dumps({"text": "a", "label": "out_of_scope", "level": None})])
-    assert load_examples([path], triage=True)[0].level is None
+    assert load_examples([path], LABELS, triage=True)[0].level is None
     path = write(tmp_path, [json.dumps({"text": "a", "label": "out_of_scope"})])
     with pytest.raises(CorpusError, match="level must be one of"):
-        load_examples([path], triage=True)
+        load_examples([path], LABELS, triage=True)
 
 
 def test_jaccard_of_shingles():

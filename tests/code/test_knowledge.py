@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from triage.knowledge import CAUSE_IDS, LEVELS, load_knowledge
+from tests.contract import CAUSE_IDS
+from triage.knowledge import DEFAULTS, LEVELS, load_knowledge
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -59,12 +60,34 @@ def test_red_flag_pattern_that_requires_no_word_is_refused(corpus_copy: Path):
         load_knowledge(corpus_copy)
 
 
-def test_missing_cause_is_refused(corpus_copy: Path):
+def test_duplicate_and_reserved_cause_ids_are_refused(corpus_copy: Path):
     path = corpus_copy / "causes.yaml"
     text = path.read_text()
-    path.write_text(text[: text.index("  - id: tourette")])
-    with pytest.raises(ValueError, match="contract's ids"):
+    path.write_text(text.replace("  - id: tourette", "  - id: caffeine", 1))
+    with pytest.raises(ValueError, match="cause ids must be unique"):
         load_knowledge(corpus_copy)
+    path.write_text(text.replace("  - id: tourette", "  - id: out_of_scope", 1))
+    with pytest.raises(ValueError, match="are labels, not causes"):
+        load_knowledge(corpus_copy)
+
+
+def test_a_corpus_of_causes_alone_gets_the_general_defaults(tmp_path: Path):
+    """Only causes.yaml is required: no red flag fires, nothing is asked, and the referral
+    policy and lexicon are the general ones of triage/defaults/."""
+    (tmp_path / "causes.yaml").write_text(
+        "causes:\n"
+        "  - id: sprain\n    name: A sprained joint\n    default_level: self_care\n"
+        "    description: A stretched or torn ligament after a twist or a fall.\n"
+        "    advice: Rest it, cool it and keep it raised for a day or two.\n"
+        "    symptoms: [twisted, swollen ankle]\n"
+    )
+    knowledge = load_knowledge(tmp_path)
+    assert knowledge.cause_ids == ("sprain",)
+    assert knowledge.red_flags == [] and knowledge.questions is None
+    assert tuple(knowledge.referral.levels) == LEVELS
+    assert "no" in knowledge.lexicon.negation.triggers
+    for word in ("lip", "twitch", "face"):  # the defaults know no domain
+        assert word not in (DEFAULTS / "referral.yaml").read_text().lower()
 
 
 def test_every_concern_names_known_signs_and_has_a_default(knowledge):

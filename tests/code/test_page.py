@@ -173,3 +173,11 @@ def test_follow_up_questions_are_buttons_that_update_the_answer(page, base_url):
     assert page.locator("#result").is_visible()
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "page-questions.png"), full_page=True)
+
+
+def test_the_page_lists_the_causes_of_the_model_it_serves(page, base_url, analyser):
+    """The causes come from the served model's corpus (GET /v1/causes), not from the page."""
+    page.goto(base_url + "/")
+    page.wait_for_selector("#known:not([hidden])")
+    shown = page.locator("#known-causes li").all_text_contents()  # folded: not rendered
+    assert shown == [c.name for c in analyser.knowledge.causes]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.contract import CAUSE_IDS
 from training.corpus import (
     jaccard,
     load_measure_sets,
@@ -14,7 +15,7 @@ from training.corpus import (
     near_duplicates,
     word_shingles,
 )
-from triage.knowledge import CAUSE_IDS, OUT_OF_SCOPE
+from triage.knowledge import OUT_OF_SCOPE
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 NEAR_DUPLICATE = 0.5

@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import DETECTOR_BATCHES
 from training.artifact import save_model
 from training.corpus import load_split
-from training.evaluate import check_gates, evaluate, main
+from training.evaluate import GENERAL_GATES, check_gates, evaluate, gates_of, main
 from training.train import fit_bundle, subsample
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -65,7 +65,14 @@ def test_gate_lines_say_metric_value_and_bound():
         },
         "triage": {"emergency_recall": 1, "under_triage_rate": 0, "exact_rate": 1},
     }
-    failures = check_gates(metrics)
+    failures = check_gates(metrics, gates_of(CORPUS))
     assert failures[0] == "heldout.top1_accuracy = 0.500, gate needs >= 0.85"
     # the metrics this dict lacks fail their gates rather than pass unseen
     assert failures[1:] and all(f.endswith("is missing from the metrics") for f in failures[1:])
+
+
+def test_a_corpus_without_gates_gets_the_general_ones(tmp_path: Path):
+    assert gates_of(CORPUS) == CORPUS / "gates.yaml"
+    assert gates_of(tmp_path) == GENERAL_GATES
+    metrics = {"heldout": {"top1_accuracy": 0.9, "ece": 0.2}}
+    assert check_gates(metrics, GENERAL_GATES) == ["heldout.ece = 0.200, gate needs <= 0.1"]
