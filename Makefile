@@ -25,7 +25,7 @@ TRAINED   := $(MODELS)/.trained
 CORPUS_FILES := $(shell find $(CORPUS) -type f \( -name '*.yaml' -o -name '*.jsonl' \) 2>/dev/null)
 TRAINING  := $(wildcard training/*.py triage/*.py triage/defaults/*.yaml)
 
-.PHONY: install lock train serve run test evaluate bench compare lint format clean help
+.PHONY: install lock import train serve run test evaluate bench compare lint format clean help
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
@@ -61,6 +61,12 @@ $(TRAINED): $(INSTALLED) $(CORPUS_FILES) $(TRAINING)
 	@echo "Training a model from $(CORPUS)/ (this project's: about 20 minutes on two cores; the steps follow)..."
 	$(BIN)/python -m training.train --corpus $(CORPUS) --models $(MODELS)
 	touch $@
+
+# CSV=file TEXT=column LABEL=column OUT=folder: a corpus from a CSV of labelled descriptions
+import: $(INSTALLED)  ## write a corpus OUT from CSV (columns TEXT and LABEL): docs/corpus.md
+	@test -n "$(CSV)" -a -n "$(TEXT)" -a -n "$(LABEL)" -a -n "$(OUT)" || \
+	  { echo "usage: make import CSV=data.csv TEXT=column LABEL=column OUT=folder" >&2; exit 2; }
+	$(BIN)/python -m training.import_csv "$(CSV)" --text "$(TEXT)" --label "$(LABEL)" --out "$(OUT)"
 
 train: $(TRAINED)  ## build a model of CORPUS (default corpus/) into MODELS (only when something changed)
 	$(BIN)/python -m training.train --show --models $(MODELS)
