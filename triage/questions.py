@@ -10,10 +10,10 @@ The method, stated so it can be tested:
   from the cause descriptions. ``make train`` refines that table with the replies of the
   simulated patients of ``corpus/interview`` (``training.reply_table``: the hand-set figure is a
   Beta prior worth ``learned_weight`` replies) and the artifact carries the result. Either way
-  it is kept within [floor, 1 - floor] so that no single reply is taken as certain. A reply multiplies each cause's calibrated probability by P(reply | cause) and the
-  result is renormalised over the causes (naive Bayes: replies independent given the cause). The
-  in-scope mass does not change, so the confidences still sum to at most 1. "unsure" changes
-  nothing.
+  it is kept within [floor, 1 - floor] so that no single reply is taken as certain. A reply
+  multiplies each cause's calibrated probability by P(reply | cause) and the result is
+  renormalised over the causes (naive Bayes: replies independent given the cause). The in-scope
+  mass does not change, so the confidences still sum to at most 1. "unsure" changes nothing.
 - A "yes" to a warning-sign question is a red-flag hit of that sign (source ``reply``), so the
   referral policy sets the level exactly as the sign told in the text would; a "no" rules it out.
 - Questions are asked when the likeliest cause is below ``clear_at``, or the top two are closer
