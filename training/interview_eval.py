@@ -221,7 +221,7 @@ def record_first_contact(
         raise ValueError(f"no model under {models_dir}/: run `make train`")
     analyser = Analyser.from_serving(artifact.load_serving(model_dir))
     found = {name: outcomes(analyser, _cases(sets[name])) for name in names}
-    pooled = [o for name in names for o in found[name]]
+    found["pooled"] = [o for name in names for o in found[name]]
     keys = ("n", "top1", "top3", "asked_mean", "asked_max")
     round_ = {
         "name": title,
@@ -229,8 +229,8 @@ def record_first_contact(
         "model": analyser.version,
         "bank": note,
         "sets": {
-            **{name: {k: summary(found[name])[k] for k in keys} for name in names},
-            "pooled": {k: summary(pooled)[k] for k in keys},
+            name: {k: v for k, v in summary(these).items() if k in keys}
+            for name, these in found.items()
         },
     }
     entry = yaml.safe_dump([round_], sort_keys=False, allow_unicode=True, width=100)

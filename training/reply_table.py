@@ -20,7 +20,7 @@ import numpy as np
 
 from training.corpus import load_measure_sets
 from triage.knowledge import Knowledge, QuestionBank
-from triage.questions import Interview
+from triage.questions import prior_table
 
 DIGITS = 4  # the table is stored in the artifact's JSON
 
@@ -30,7 +30,7 @@ def learn_reply_table(
 ) -> dict[str, dict[str, float]]:
     """``people``: rows with a cause ``label`` and ``facts`` ({question id: "yes" | "no"}).
     Returns {question id: {cause id: P(yes | cause)}} for every question and cause."""
-    prior = Interview(bank, cause_ids, {}).prior_table()
+    prior = prior_table(bank, cause_ids)
     row = {q.id: i for i, q in enumerate(bank.questions)}
     column = {c: j for j, c in enumerate(cause_ids)}
     yes = np.zeros_like(prior)

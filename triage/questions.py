@@ -72,6 +72,12 @@ def entropy(p: np.ndarray) -> np.ndarray:
     return -_xlogx(p).sum(axis=-1)
 
 
+def prior_table(bank: QuestionBank, cause_ids: list[str]) -> np.ndarray:
+    """The bank's hand-set P(yes | cause), (questions, causes), before any clipping: the table
+    served without a learned one, and the prior of the learned one (``training.reply_table``)."""
+    return np.array([[q.yes_if.get(c, q.otherwise) for c in cause_ids] for q in bank.questions])
+
+
 class Interview:
     """The question bank over one model's causes: P(yes | cause) as a (questions, causes) table,
     the learned ``table`` where it gives a figure, else the bank's hand-set one."""
@@ -94,7 +100,7 @@ class Interview:
         self.questions = bank.questions
         self.by_id: dict[str, int] = {q.id: i for i, q in enumerate(self.questions)}
         self.learned = table is not None
-        raw = self.prior_table() if table is None else self._learned(table)
+        raw = prior_table(bank, self.cause_ids) if table is None else self._learned(table)
         self.yes = np.clip(raw, bank.floor, 1.0 - bank.floor)
         # sum over replies of P(reply | c) log P(reply | c), per question and cause (see gains)
         self._reply_xlogx = _xlogx(self.yes) + _xlogx(1.0 - self.yes)
@@ -110,16 +116,10 @@ class Interview:
             dtype=float,
         )
 
-    def prior_table(self) -> np.ndarray:
-        """The bank's hand-set P(yes | cause), (questions, causes), before any clipping."""
-        return np.array(
-            [[q.yes_if.get(c, q.otherwise) for c in self.cause_ids] for q in self.questions]
-        )
-
     def _learned(self, table: ReplyTable) -> np.ndarray:
         """The learned figures, and the hand-set one for a pair the table lacks (a question
         added since the model was trained)."""
-        prior = self.prior_table()
+        prior = prior_table(self.bank, self.cause_ids)
         for i, q in enumerate(self.questions):
             for j, c in enumerate(self.cause_ids):
                 prior[i, j] = table.get(q.id, {}).get(c, prior[i, j])
