@@ -54,8 +54,7 @@ def trained_model_dir(
     and the follow-up questions' reply table, saved like `make train` does."""
     bundle, cv_scores = fit_bundle(load_split(CORPUS, "train"), knowledge, folds=3)
     labels = [str(c) for c in bundle["pipeline"].classes_]
-    causes = [label for label in labels if label != "out_of_scope"]
-    bundle["reply_table"], _ = fit_reply_table(CORPUS, knowledge, causes)
+    bundle["reply_table"], _ = fit_reply_table(CORPUS, knowledge)
     meta = {
         "labels": labels,
         "oos_threshold": bundle["oos_threshold"],

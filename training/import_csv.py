@@ -162,10 +162,9 @@ def _read_rows(
                 skipped.append(Skip(line, EMPTY_LABEL))
             elif len(text) > MAX_TEXT_CHARS:
                 skipped.append(Skip(line, TOO_LONG))
-            elif (earlier := first_seen.get(normalise_for_duplicates(text))) is not None:
+            elif (earlier := first_seen.setdefault(normalise_for_duplicates(text), line)) != line:
                 skipped.append(Skip(line, DUPLICATE, f"duplicate of line {earlier}"))
             else:
-                first_seen[normalise_for_duplicates(text)] = line
                 rows.append(_Row(line, text, label))
     except csv.Error as exc:
         raise CsvImportError(f"{path}:{reader.line_num}: not valid CSV: {exc}") from exc

@@ -52,15 +52,16 @@ def learn_reply_table(
 
 
 def fit_reply_table(
-    corpus_dir: Path, knowledge: Knowledge, cause_ids: list[str]
+    corpus_dir: Path, knowledge: Knowledge
 ) -> tuple[dict[str, dict[str, float]] | None, dict[str, Any]]:
-    """The table ``make train`` stores in the artifact, and what it was learned from. None when
-    there is no question bank or no simulated patient: the bank's hand-set table then serves."""
+    """The table ``make train`` stores in the artifact (for every cause of the corpus: the
+    interview looks its causes up by id), and what it was learned from. None when there is no
+    question bank or no simulated patient: the bank's hand-set table then serves."""
     sets = load_measure_sets(corpus_dir, "interview")
     people = [row for rows in sets.values() for row in rows]
     if knowledge.questions is None or not people:
         return None, {"skipped": "needs questions.yaml and simulated patients in interview/"}
-    table = learn_reply_table(knowledge.questions, cause_ids, people)
+    table = learn_reply_table(knowledge.questions, list(knowledge.cause_ids), people)
     summary = {
         "sets": sorted(sets),
         "people": len(people),

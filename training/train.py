@@ -177,8 +177,7 @@ def train(
     detector, detector_summary = (
         train_detector(corpus_dir, knowledge) if with_detector else (None, {})
     )
-    causes = [label for label in labels if label != OUT_OF_SCOPE]
-    bundle["reply_table"], reply_summary = fit_reply_table(corpus_dir, knowledge, causes)
+    bundle["reply_table"], reply_summary = fit_reply_table(corpus_dir, knowledge)
     meta = {
         "detector": detector_summary,
         "reply_table": reply_summary,
