@@ -150,10 +150,17 @@ class RedFlagMatcher:
                 self.slots_of_word[word] = (*self.slots_of_word.get(word, ()), slot)
         self.slot_words = frozenset(self.slots_of_word)
         # each pattern listed under one of its required slots (the knowledge loader refuses a
-        # pattern without one), so a text is checked only against the patterns its words can start
+        # pattern without one), so a text is checked only against the patterns its words can
+        # start: the slot fewest patterns require, as a word many patterns need ("my", "can't")
+        # is in most texts and would list its patterns for nearly every one
+        required_by: dict[int, int] = {}
+        for *_, required in self.patterns:
+            for slot in required:
+                required_by[slot] = required_by.get(slot, 0) + 1
         self.patterns_of_slot: dict[int, list[int]] = {}
         for number, (*_, required) in enumerate(self.patterns):
-            self.patterns_of_slot.setdefault(min(required), []).append(number)
+            key = min(required, key=lambda slot: (required_by[slot], slot))
+            self.patterns_of_slot.setdefault(key, []).append(number)
 
     def _possible(self, analysis: Analysis) -> list[tuple[str, TokenPattern, bool]]:
         """The patterns whose every required slot has one of its words in the text, in the
