@@ -2,11 +2,12 @@
 
 ``bare``: a FastAPI endpoint that parses nothing and returns a constant JSON; the ceiling of the
 HTTP layer. ``parsed``: the work every real endpoint must do and no more: it parses and validates
-the service's own request model (``PredictRequest``) and answers a constant ``Prediction`` (a real
+the service's request model (``PredictRequest``) and answers a constant ``Prediction`` (a real
 answer of the service, ``constant_answer.json``) through the same response model, so the answer
-is validated and serialised as ``/v1/predict``'s is; no analysis, no middleware of the service. ``sklearn``: the trained scikit-learn pipeline called per request behind the same
+is validated and serialised as ``/v1/predict``'s is, with no analysis and none of the service's
+middleware. ``sklearn``: the trained scikit-learn pipeline called per request behind the same
 kind of endpoint; what serving would cost without the compact model.
-Both are ASGI factories: ``uvicorn --factory benchmarks.apps:bare``.
+All are ASGI factories: ``uvicorn --factory benchmarks.apps:bare``.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ it is a stroke" do not raise the level, while "no pain but my arm is weak" still
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -153,10 +154,7 @@ class RedFlagMatcher:
         # pattern without one), so a text is checked only against the patterns its words can
         # start: the slot fewest patterns require, as a word many patterns need ("my", "can't")
         # is in most texts and would list its patterns for nearly every one
-        required_by: dict[int, int] = {}
-        for *_, required in self.patterns:
-            for slot in required:
-                required_by[slot] = required_by.get(slot, 0) + 1
+        required_by = Counter(slot for *_, required in self.patterns for slot in required)
         self.patterns_of_slot: dict[int, list[int]] = {}
         for number, (*_, required) in enumerate(self.patterns):
             key = min(required, key=lambda slot: (required_by[slot], slot))
