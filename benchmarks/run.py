@@ -22,6 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from benchmarks.layers import LAYER_RUNS, layer_figures
 from training.corpus import load_split
 from triage import artifact
 from triage.analyser import Analyser
@@ -73,7 +74,9 @@ def wait_http(url: str, timeout: float = 30.0, method: str = "GET") -> float:
     raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
-def start(target: list[str], port: int, workers: int = 1, core: str = "0") -> subprocess.Popen:
+def start(
+    target: list[str], port: int, workers: int = 1, core: str = "0", env: dict | None = None
+) -> subprocess.Popen:
     command = [
         "taskset",
         "-c",
@@ -91,7 +94,13 @@ def start(target: list[str], port: int, workers: int = 1, core: str = "0") -> su
         str(workers),
     ]
     # the service's JSON access log goes to /dev/null: a pipe nobody reads would fill and block it
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -157,6 +166,20 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in out.split()]
 
 
+def load(target: list[str], bodies: Path, ready: str, env: dict | None = None) -> dict:
+    """One server on core 0, warmed up, then wrk's figures and the server's peak RSS."""
+    port = free_port()
+    server = start(target, port, env=env)
+    try:
+        wait_http(f"http://127.0.0.1:{port}{ready}")
+        wrk(port, 2, bodies)  # warm-up
+        figures = wrk(port, WRK_SECONDS, bodies)
+        figures["peak_rss_mb"] = rss_mb(server.pid, "VmHWM")
+    finally:
+        stop(server)
+    return figures
+
+
 def http_figures(bodies: Path) -> dict:
     figures = {}
     for name, target in (
@@ -165,16 +188,8 @@ def http_figures(bodies: Path) -> dict:
         ("service", ["service.app:app"]),
         ("sklearn", ["--factory", "benchmarks.apps:sklearn"]),
     ):
-        port = free_port()
-        server = start(target, port)
-        try:
-            ready = "/ready" if name == "service" else "/openapi.json"
-            wait_http(f"http://127.0.0.1:{port}{ready}")
-            wrk(port, 2, bodies)  # warm-up
-            figures[name] = wrk(port, WRK_SECONDS, bodies)
-            figures[name]["peak_rss_mb"] = rss_mb(server.pid, "VmHWM")
-        finally:
-            stop(server)
+        ready = "/ready" if name == "service" else "/openapi.json"
+        figures[name] = load(target, bodies, ready)
         print(f"  {name:8s} {figures[name]['requests_per_s']:9.0f} req/s", flush=True)
     return figures
 
@@ -307,6 +322,8 @@ def main() -> int:
     cold = statistics.median(cold_start() for _ in range(3))
     print("HTTP throughput (wrk) ...", flush=True)
     http = http_figures(bodies)
+    print("layers of the request path (constant analysis, in process) ...", flush=True)
+    layers = layer_figures(texts)
     print("soak ...", flush=True)
     soaked = soak(bodies)
     print("workers: 1 and 2 (HTTP, then Dask batch) ...", flush=True)
@@ -348,6 +365,7 @@ def main() -> int:
         "figures": figures,
         "targets": {k: {"op": op, "bound": b, "met": checks[k]} for k, (op, b) in TARGETS.items()},
         "http": http,
+        "layers": layers,
         "in_process": local,
         "in_process_rules_only": rules_only,
         "soak": soaked,
@@ -436,8 +454,32 @@ def markdown(results: dict) -> str:
         "|---|---|---|",
     ]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
-    return "\n".join(lines)
+    return "\n".join([*lines, "", layer_table(results)])
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def layer_table(results: dict) -> str:
+    """The per-layer table: what each layer of the request path costs, the analysis left out."""
+    per_request, cost = results["layers"]["us_per_request"], results["layers"]["cost_us"]
+    whole = per_request["all layers"]
+    rows = [
+        ("the service's app, the analysis a constant answer", f"{whole:.0f}", "all layers below"),
+        *((f"– {name}", f"{cost[name]:.1f}", "less without it") for name, _ in LAYER_RUNS[1:]),
+        (
+            "under no middleware",
+            f"{per_request['both middlewares']:.0f}",
+            "routing, request model, dependency, serialised answer",
+        ),
+        (
+            "reference: same request and response models, constant answer",
+            f"{per_request['reference']:.0f}",
+            "`benchmarks.apps:parsed`",
+        ),
+    ]
+    lines = [
+        "In process, ASGI calls without a server (best of "
+        f"{results['layers']['rounds']} rounds of {results['layers']['requests']} requests):",
+        "",
+        "| layer of the request path | µs per request | |",
+        "|---|---|---|",
+    ]
+    return "\n".join([*lines, *(f"| {a} | {b} | {c} |" for a, b, c in rows)])

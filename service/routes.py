@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pydantic_core
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from service.deps import get_analyser, get_settings
@@ -31,13 +32,32 @@ ERRORS = {
     503: {"model": Problem, "description": "no model loaded"},
 }
 
+
+class AnswerJSON(JSONResponse):
+    """An answer serialised once, by pydantic-core's JSON encoder (Rust), and not validated again.
+
+    The route's ``response_model`` still documents the answer in the OpenAPI schema, but a route
+    that returns a ``Response`` skips FastAPI's per-request validation and serialisation of it:
+    ``Answer.to_dict`` is the one place the shape is made, and the API tests check that every
+    answer they get is exactly what the response model would give (``test_api``)."""
+
+    def render(self, content: object) -> bytes:
+        return pydantic_core.to_json(content)
+
+
 router = APIRouter()
 AnalyserDep = Annotated[Analyser, Depends(get_analyser)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-@router.post("/v1/predict", response_model=Prediction, responses=ERRORS, tags=["triage"])
-async def predict(body: PredictRequest, analyser: AnalyserDep, request: Request) -> dict:
+@router.post(
+    "/v1/predict",
+    response_model=Prediction,
+    response_class=AnswerJSON,
+    responses=ERRORS,
+    tags=["triage"],
+)
+async def predict(body: PredictRequest, analyser: AnalyserDep, request: Request) -> AnswerJSON:
     """Likely causes, calibrated confidence, evidence and referral advice for one description,
     with follow-up questions when they would help; send the replies back in ``answers`` with the
     same text.
@@ -51,13 +71,19 @@ async def predict(body: PredictRequest, analyser: AnalyserDep, request: Request)
         body.text, top_k=body.top_k or settings.default_top_k, answers=body.answers
     )
     count_answer(request.app.state.metrics, answer)
-    return answer.to_dict()
+    return AnswerJSON(answer.to_dict())
 
 
-@router.post("/v1/predict/batch", response_model=BatchResponse, responses=ERRORS, tags=["triage"])
+@router.post(
+    "/v1/predict/batch",
+    response_model=BatchResponse,
+    response_class=AnswerJSON,
+    responses=ERRORS,
+    tags=["triage"],
+)
 def predict_batch(
     body: BatchRequest, analyser: AnalyserDep, settings: SettingsDep, request: Request
-) -> dict:
+) -> AnswerJSON:
     """The same answer for up to ``MAX_BATCH`` texts, in order (in a worker thread: a full batch takes
     tens of milliseconds and must not hold the event loop)."""
     problems = [text_problem(text) for text in body.texts]
@@ -71,7 +97,7 @@ def predict_batch(
         answer = next(answers)
         count_answer(request.app.state.metrics, answer)
         results.append(answer.to_dict())
-    return {"results": results}
+    return AnswerJSON({"results": results})
 
 
 @router.get("/v1/causes", response_model=list[CauseInfo], responses=ERRORS, tags=["triage"])

@@ -319,3 +319,36 @@ def test_the_schema_documents_questions_and_answers(client: TestClient):
     assert "answers" in schemas["PredictRequest"]["properties"]
     assert {"questions", "replies"} <= set(schemas["Prediction"]["properties"])
     assert "against" in schemas["CauseScore"]["properties"]
+
+
+ANSWER_BODIES = [
+    {"text": "my upper lip twitches since I quit smoking"},
+    {"text": "my lip twitches", "answers": {"face_weak_one_side": "yes", "no_such_thing": "no"}},
+    {"text": "left side of my face feels numb and I can't close my eye", "top_k": 11},
+    {"text": "my face drooped and my speech is slurred, it started 20 minutes ago"},
+    {"text": "what is the best pizza topping?"},
+    {"text": "me tiembla el labio desde hace una semana"},
+]
+
+
+@pytest.mark.parametrize("body", ANSWER_BODIES)
+def test_an_answer_is_exactly_what_its_response_model_gives(client: TestClient, body: dict):
+    """The routes serialise each answer once and skip FastAPI's validation of it
+    (``service.routes.AnswerJSON``): every answer must still be the documented ``Prediction``,
+    with nothing the response model would refuse, drop, add or change."""
+    from service.schemas import BatchResponse, Prediction
+
+    response = client.post("/v1/predict", json=body)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    answer = response.json()
+    assert Prediction.model_validate(answer).model_dump(mode="json") == answer
+    batch = client.post("/v1/predict/batch", json={"texts": [body["text"], " "]}).json()
+    assert BatchResponse.model_validate(batch).model_dump(mode="json") == batch
+
+
+def test_the_schema_documents_the_answer_the_routes_serialise(client: TestClient):
+    paths = client.get("/openapi.json").json()["paths"]
+    for path, model in (("/v1/predict", "Prediction"), ("/v1/predict/batch", "BatchResponse")):
+        ok = paths[path]["post"]["responses"]["200"]["content"]["application/json"]
+        assert ok["schema"] == {"$ref": f"#/components/schemas/{model}"}

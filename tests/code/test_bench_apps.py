@@ -4,6 +4,9 @@ response model, ``bare`` parses nothing."""
 
 from __future__ import annotations
 
+import json
+import logging
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -29,3 +32,31 @@ def test_parsed_refuses_what_the_service_refuses(body, status: int):
 def test_bare_parses_nothing():
     with TestClient(bare()) as client:
         assert client.post("/v1/predict", json={"txt": "x"}).status_code == 200
+
+
+@pytest.mark.parametrize("without", ["", "access_log,metrics", "body_limit,observability"])
+def test_layered_is_the_service_with_a_constant_answer(monkeypatch, without: str):
+    """The per-layer table's app: the service's own routes and validation, minus the layers
+    named, answering the reference's constant answer."""
+    from benchmarks.apps import ANSWER_FILE, layered
+
+    monkeypatch.setenv("BENCH_WITHOUT", without)
+    # without the access log, the factory sets the process's access logger's level: put back
+    access = logging.getLogger("service.access")
+    level = access.level
+    try:
+        with TestClient(layered()) as client:
+            response = client.post("/v1/predict", json={"text": "my lip twitches"})
+            assert client.post("/v1/predict", json={"text": " "}).status_code == 422
+    finally:
+        access.setLevel(level)  # setLevel, not the attribute: it clears the loggers' caches
+    assert response.json() == json.loads(ANSWER_FILE.read_text("utf-8"))
+    assert ("x-request-id" in response.headers) == ("observability" not in without)
+
+
+def test_layered_refuses_a_layer_it_does_not_have(monkeypatch):
+    from benchmarks.apps import layered
+
+    monkeypatch.setenv("BENCH_WITHOUT", "cache")
+    with pytest.raises(ValueError, match="no such layer"):
+        layered()
