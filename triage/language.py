@@ -18,7 +18,9 @@ measured on another in ``make evaluate``.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
+from concurrent.futures import Future
 from functools import cache
 from typing import Any
 
@@ -29,12 +31,28 @@ LATIN_END = "\u0250"  # Basic Latin to Latin Extended-B: English, and most Europ
 BEYOND_LATIN = re.compile(f"[{LATIN_END}-\U0010ffff]")  # counted in C, not char by char
 
 
-@cache
-def _identifier() -> Any:
-    """py3langid's identifier with normalised probabilities, loaded once per process (~0.5 s)."""
+def _load_identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+@cache
+def _identifier() -> Future:
+    """py3langid's identifier with normalised probabilities, loaded once per process, in a
+    thread of its own: it takes most of a second (its model is LZMA-compressed), and only the
+    texts that are not mostly common English words need it, so the analyser is ready without
+    waiting for it and the first such text waits for what is left of the load."""
+    future: Future = Future()
+
+    def load() -> None:
+        try:
+            future.set_result(_load_identifier())
+        except BaseException as exc:  # the waiting text gets the error, not a hang
+            future.set_exception(exc)
+
+    threading.Thread(target=load, name="language-identifier", daemon=True).start()
+    return future
 
 
 class LanguageGate:
@@ -45,7 +63,12 @@ class LanguageGate:
         if not self.english:
             raise ValueError("the language gate needs the English word list of the artifact")
         self.settings = settings
-        self.identifier = _identifier()
+        self._identifier = _identifier()
+
+    @property
+    def identifier(self) -> Any:
+        """The identifier, waiting for its load if it is not done yet."""
+        return self._identifier.result()
 
     def english_share(self, words: list[str]) -> float:
         """The share of the words that are common English words."""
