@@ -23,6 +23,7 @@ import urllib.request
 from pathlib import Path
 
 from benchmarks.layers import LAYER_RUNS, layer_figures
+from benchmarks.stages import stage_figures
 from training.corpus import load_split
 from triage import artifact
 from triage.analyser import Analyser
@@ -318,6 +319,7 @@ def main() -> int:
     print("in-process analysis ...", flush=True)
     local = in_process(analyser, texts)
     rules_only = in_process(analyser.with_detector(None), texts)
+    stages = stage_figures(analyser, texts)
     print("cold start ...", flush=True)
     cold = statistics.median(cold_start() for _ in range(3))
     print("HTTP throughput (wrk) ...", flush=True)
@@ -368,6 +370,7 @@ def main() -> int:
         "layers": layers,
         "in_process": local,
         "in_process_rules_only": rules_only,
+        "stages": stages,
         "soak": soaked,
         "workers": {"http": scaling, "dask": dask},
         "training_seconds": serving.meta.get("training", {}).get("seconds"),
@@ -454,7 +457,24 @@ def markdown(results: dict) -> str:
         "|---|---|---|",
     ]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
-    return "\n".join([*lines, "", layer_table(results)])
+    return "\n".join([*lines, "", stage_table(results), "", layer_table(results)])
+
+
+def stage_table(results: dict) -> str:
+    """Where the whole analysis of one text spends its time (``benchmarks.stages``)."""
+    mean = results["stages"]["mean_us"]
+    whole = mean["whole"]
+    lines = [
+        f"The analysis by stage, in process: mean over {results['stages']['texts']} held-out "
+        f"and triage texts, the best of {results['stages']['rounds']} rounds:",
+        "",
+        "| stage of the analysis | mean µs per text | share |",
+        "|---|---|---|",
+    ]
+    rows = [(name, us) for name, us in mean.items() if name != "whole"] + [("whole", whole)]
+    return "\n".join(
+        [*lines, *(f"| {name} | {us:.0f} | {us / whole * 100:.0f} % |" for name, us in rows)]
+    )
 
 
 def layer_table(results: dict) -> str:

@@ -60,3 +60,18 @@ def test_layered_refuses_a_layer_it_does_not_have(monkeypatch):
     monkeypatch.setenv("BENCH_WITHOUT", "cache")
     with pytest.raises(ValueError, match="no such layer"):
         layered()
+
+
+def test_the_stage_timers_come_off_and_account_for_the_whole(analyser):
+    """``benchmarks.stages`` wraps the analyser's own methods for its run: afterwards the
+    analyser is as it was, and the stages and the rest add up to the whole."""
+    from benchmarks.stages import _stages, stage_figures
+
+    texts = ["my lip twitches after coffee", "my face droops on one side", "hello"]
+    before = [analyser.analyse(t) for t in texts]
+    figures = stage_figures(analyser, texts, rounds=1)
+    assert all(method not in vars(owner) for _, owner, method in _stages(analyser))
+    assert [analyser.analyse(t) for t in texts] == before
+    mean = figures["mean_us"]
+    parts = sum(us for name, us in mean.items() if name != "whole")
+    assert parts == pytest.approx(mean["whole"])
