@@ -503,3 +503,7 @@ def layer_table(results: dict) -> str:
         "|---|---|---|",
     ]
     return "\n".join([*lines, *(f"| {a} | {b} | {c} |" for a, b, c in rows)])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
