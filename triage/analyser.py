@@ -23,6 +23,7 @@ from triage.compact import CompactLinearModel
 from triage.detector import SignDetector
 from triage.knowledge import OUT_OF_SCOPE, ConfidenceBand, Knowledge, time_words
 from triage.language import LanguageGate
+from triage.language import preload as preload_language_identifier
 from triage.questions import REPLIES, AskedQuestion, Interview, ReplyEffect, ReplyTable
 from triage.redflags import FlagHit, RedFlagMatcher
 from triage.referral import alert_for, decide
@@ -52,6 +53,9 @@ class Analyser:
         english_words: tuple[str, ...] = (),
         reply_table: ReplyTable | None = None,
     ):
+        settings = knowledge.lexicon.language
+        if settings:  # its identifier loads in a thread meanwhile (``triage.language``)
+            preload_language_identifier()
         self.model = model
         self.processor = TextAnalyzer(model.scope_lexicon)  # the text processing it was trained on
         self.knowledge = knowledge
@@ -71,7 +75,6 @@ class Analyser:
         times = time_words(knowledge.lexicon)
         self.filler = frozenset(w.lower() for w in words.filler) | frozenset(times)
         self.partial = frozenset(w.lower() for w in words.partial)
-        settings = knowledge.lexicon.language
         self.language = LanguageGate(english_words, settings) if settings else None
         self.cause_index = [i for i, label in enumerate(self.labels) if label != OUT_OF_SCOPE]
         cause_ids = [self.labels[i] for i in self.cause_index]
@@ -79,6 +82,8 @@ class Analyser:
         self._cause_ids = cause_ids
         self._set_reply_table(reply_table)
         self._set_detector(detector)
+        if self.language is not None:
+            self.language.wait()  # built means ready: no text waits for the identifier
 
     def _set_reply_table(self, table: ReplyTable | None) -> None:
         bank = self.knowledge.questions

@@ -40,19 +40,24 @@ def _load_identifier() -> Any:
 @cache
 def _identifier() -> Future:
     """py3langid's identifier with normalised probabilities, loaded once per process, in a
-    thread of its own: it takes most of a second (its model is LZMA-compressed), and only the
-    texts that are not mostly common English words need it, so the analyser is ready without
-    waiting for it and the first such text waits for what is left of the load."""
+    thread of its own: it takes most of a second, mostly decompressing its LZMA model, which
+    runs without the GIL, so the load overlaps with building the rest of the analyser
+    (``preload``); the analyser waits for it before it is done (``LanguageGate.wait``)."""
     future: Future = Future()
 
     def load() -> None:
         try:
             future.set_result(_load_identifier())
-        except BaseException as exc:  # the waiting text gets the error, not a hang
+        except BaseException as exc:  # the one who waits gets the error, not a hang
             future.set_exception(exc)
 
     threading.Thread(target=load, name="language-identifier", daemon=True).start()
     return future
+
+
+def preload() -> None:
+    """Start loading the identifier now, if it is not loaded or loading already."""
+    _identifier()
 
 
 class LanguageGate:
@@ -69,6 +74,10 @@ class LanguageGate:
     def identifier(self) -> Any:
         """The identifier, waiting for its load if it is not done yet."""
         return self._identifier.result()
+
+    def wait(self) -> None:
+        """Return once the identifier is loaded; raise what its load raised."""
+        self._identifier.result()
 
     def english_share(self, words: list[str]) -> float:
         """The share of the words that are common English words."""

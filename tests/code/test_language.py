@@ -1,6 +1,6 @@
-"""The language gate loads py3langid's identifier in a thread of its own, so that an analyser is
-ready before it: a text that needs it waits for the load, and a failed load is that text's
-error, never a hang."""
+"""The language gate loads py3langid's identifier in a thread of its own, while the rest of the
+analyser is built: whoever needs it waits for the load, and a failed load is their error, never
+a hang. An analyser is built only once it is loaded."""
 
 from __future__ import annotations
 
@@ -42,3 +42,7 @@ def test_the_identifier_once_loaded_names_the_language():
 
 def _never_loads():
     raise OSError("no identifier here")
+
+
+def test_an_analyser_is_built_only_once_its_identifier_is_loaded(analyser):
+    assert analyser.language is not None and analyser.language._identifier.done()
