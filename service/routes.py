@@ -50,13 +50,11 @@ AnalyserDep = Annotated[Analyser, Depends(get_analyser)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-@router.post(
-    "/v1/predict",
-    response_model=Prediction,
-    response_class=AnswerJSON,
-    responses=ERRORS,
-    tags=["triage"],
-)
+# what both predict routes share: the answer serialised once, and the errors they document
+ANSWERING = {"response_class": AnswerJSON, "responses": ERRORS, "tags": ["triage"]}
+
+
+@router.post("/v1/predict", response_model=Prediction, **ANSWERING)
 async def predict(body: PredictRequest, analyser: AnalyserDep, request: Request) -> AnswerJSON:
     """Likely causes, calibrated confidence, evidence and referral advice for one description,
     with follow-up questions when they would help; send the replies back in ``answers`` with the
@@ -74,13 +72,7 @@ async def predict(body: PredictRequest, analyser: AnalyserDep, request: Request)
     return AnswerJSON(answer.to_dict())
 
 
-@router.post(
-    "/v1/predict/batch",
-    response_model=BatchResponse,
-    response_class=AnswerJSON,
-    responses=ERRORS,
-    tags=["triage"],
-)
+@router.post("/v1/predict/batch", response_model=BatchResponse, **ANSWERING)
 def predict_batch(
     body: BatchRequest, analyser: AnalyserDep, settings: SettingsDep, request: Request
 ) -> AnswerJSON:
