@@ -9,7 +9,7 @@ middleware. ``sklearn``: the trained scikit-learn pipeline called per request be
 kind of endpoint; what serving would cost without the compact model. ``layered``: the service
 itself with the analysis replaced by that constant answer and the layers named in
 ``BENCH_WITHOUT`` taken out, so that each layer's cost per request is a difference of two runs
-(``benchmarks.run.layer_figures``).
+(``benchmarks.layers``).
 All are ASGI factories: ``uvicorn --factory benchmarks.apps:bare``.
 """
 

@@ -18,9 +18,8 @@ measured on another in ``make evaluate``.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from typing import Any
 
@@ -43,15 +42,9 @@ def _identifier() -> Future:
     thread of its own: it takes most of a second, mostly decompressing its LZMA model, which
     runs without the GIL, so the load overlaps with building the rest of the analyser
     (``preload``); the analyser waits for it before it is done (``LanguageGate.wait``)."""
-    future: Future = Future()
-
-    def load() -> None:
-        try:
-            future.set_result(_load_identifier())
-        except BaseException as exc:  # the one who waits gets the error, not a hang
-            future.set_exception(exc)
-
-    threading.Thread(target=load, name="language-identifier", daemon=True).start()
+    pool = ThreadPoolExecutor(1, thread_name_prefix="language-identifier")
+    future = pool.submit(_load_identifier)  # an error of the load is raised to who waits
+    pool.shutdown(wait=False)  # the thread ends with the load
     return future
 
 
