@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -71,8 +72,15 @@ def test_the_image_start_command_starts_the_service(trained_model_dir: Path):
         f"BIN={Path(sys.executable).parent}",
     ]
     env = {**os.environ, "TRIAGE_MODEL_PATH": str(trained_model_dir)}
+    # its own process group: make does not pass a SIGTERM on to the service it started, which
+    # would outlive the test, so the whole group is stopped
     server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 60
@@ -86,7 +94,7 @@ def test_the_image_start_command_starts_the_service(trained_model_dir: Path):
                 assert time.monotonic() < deadline, "not ready in 60 s"
                 time.sleep(0.3)
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
 
 
