@@ -6,11 +6,11 @@ the service's request model (``PredictRequest``) and answers a constant ``Predic
 answer of the service, ``constant_answer.json``) through the same response model, so the answer
 is validated and serialised as ``/v1/predict``'s is, with no analysis and none of the service's
 middleware. ``sklearn``: the trained scikit-learn pipeline called per request behind the same
-kind of endpoint; what serving would cost without the compact model. ``layered``: the service
-itself with the analysis replaced by that constant answer and the layers named in
-``BENCH_WITHOUT`` taken out, so that each layer's cost per request is a difference of two runs
-(``benchmarks.layers``).
-All are ASGI factories: ``uvicorn --factory benchmarks.apps:bare``.
+kind of endpoint; what serving would cost without the compact model.
+All are ASGI factories: ``uvicorn --factory benchmarks.apps:bare``. ``layered`` is the service
+itself with the analysis replaced by that constant answer and the layers it is given taken out,
+so that each layer's cost per request is a difference of two runs (``benchmarks.layers`` calls
+it in process).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from service.app import TELEMETRY  # the same framework settings as the service
 from service.schemas import Prediction, PredictRequest  # module level: FastAPI resolves them here
 
 ANSWER_FILE = Path(__file__).parent / "constant_answer.json"
-# what ``layered`` can take out of the service, each named in BENCH_WITHOUT (comma-separated)
+# what ``layered`` can take out of the service
 LAYERS = ("access_log", "metrics", "body_limit", "observability")
 CONSTANT = {"in_scope": True, "causes": [{"id": "caffeine", "confidence": 0.9}]}
 
@@ -104,13 +104,12 @@ class _NoCount:
         pass
 
 
-def layered() -> FastAPI:
-    """The service's app with a constant analysis, minus the layers in ``BENCH_WITHOUT``."""
+def layered(without: frozenset[str] = frozenset()) -> FastAPI:
+    """The service's app with a constant analysis, minus the layers named (``LAYERS``)."""
     from service.app import create_app
 
-    without = {name for name in os.environ.get("BENCH_WITHOUT", "").split(",") if name}
     if unknown := without - set(LAYERS):
-        raise ValueError(f"BENCH_WITHOUT: no such layer {sorted(unknown)}; layers: {LAYERS}")
+        raise ValueError(f"no such layer {sorted(unknown)}; layers: {LAYERS}")
     app = create_app(load_model=False)
     analyser = ConstantAnalyser(json.loads(ANSWER_FILE.read_text("utf-8")))
     # the route's own dependency hands it on (an override would cost a signature per request)

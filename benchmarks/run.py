@@ -75,9 +75,7 @@ def wait_http(url: str, timeout: float = 30.0, method: str = "GET") -> float:
     raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
-def start(
-    target: list[str], port: int, workers: int = 1, core: str = "0", env: dict | None = None
-) -> subprocess.Popen:
+def start(target: list[str], port: int, workers: int = 1, core: str = "0") -> subprocess.Popen:
     command = [
         "taskset",
         "-c",
@@ -95,13 +93,7 @@ def start(
         str(workers),
     ]
     # the service's JSON access log goes to /dev/null: a pipe nobody reads would fill and block it
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, **(env or {})},
-    )
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -167,20 +159,6 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in out.split()]
 
 
-def load(target: list[str], bodies: Path, ready: str, env: dict | None = None) -> dict:
-    """One server on core 0, warmed up, then wrk's figures and the server's peak RSS."""
-    port = free_port()
-    server = start(target, port, env=env)
-    try:
-        wait_http(f"http://127.0.0.1:{port}{ready}")
-        wrk(port, 2, bodies)  # warm-up
-        figures = wrk(port, WRK_SECONDS, bodies)
-        figures["peak_rss_mb"] = rss_mb(server.pid, "VmHWM")
-    finally:
-        stop(server)
-    return figures
-
-
 def http_figures(bodies: Path) -> dict:
     figures = {}
     for name, target in (
@@ -189,8 +167,16 @@ def http_figures(bodies: Path) -> dict:
         ("service", ["service.app:app"]),
         ("sklearn", ["--factory", "benchmarks.apps:sklearn"]),
     ):
-        ready = "/ready" if name == "service" else "/openapi.json"
-        figures[name] = load(target, bodies, ready)
+        port = free_port()
+        server = start(target, port)
+        try:
+            ready = "/ready" if name == "service" else "/openapi.json"
+            wait_http(f"http://127.0.0.1:{port}{ready}")
+            wrk(port, 2, bodies)  # warm-up
+            figures[name] = wrk(port, WRK_SECONDS, bodies)
+            figures[name]["peak_rss_mb"] = rss_mb(server.pid, "VmHWM")
+        finally:
+            stop(server)
         print(f"  {name:8s} {figures[name]['requests_per_s']:9.0f} req/s", flush=True)
     return figures
 

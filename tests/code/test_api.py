@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
+from service.schemas import BatchResponse, Prediction
 from service.settings import Settings
 from tests.contract import CAUSE_IDS
 
@@ -336,8 +337,6 @@ def test_an_answer_is_exactly_what_its_response_model_gives(client: TestClient, 
     """The routes serialise each answer once and skip FastAPI's validation of it
     (``service.routes.AnswerJSON``): every answer must still be the documented ``Prediction``,
     with nothing the response model would refuse, drop, add or change."""
-    from service.schemas import BatchResponse, Prediction
-
     response = client.post("/v1/predict", json=body)
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
