@@ -34,7 +34,8 @@ help:  ## list the targets
 # requirements.lock holds the versions the tests last passed with (`make lock` refreshes it):
 # a fresh install gets those, then the project itself without resolving anything again.
 LOCK := requirements.lock
-$(INSTALLED): pyproject.toml $(LOCK)
+# triage/kernels.py and setup.py too: the install compiles the kernels, so a change to them rebuilds
+$(INSTALLED): pyproject.toml $(LOCK) triage/kernels.py setup.py
 	@echo "Installing into $(VENV) the versions of $(LOCK) (the first time takes a few minutes)..."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

@@ -18,20 +18,22 @@ import numpy as np
 
 from training.detector import detector_data
 from training.export import compact_from_pipeline
-from training.language import english_words
+from training.language import english_words, write_identifier
 from triage.artifact import (
     DETECTOR_PREFIX,
     FORMAT,
+    IDENTIFIER_DIR,
     META_FILE,
     MODEL_FILE,
     SERVING_ARRAYS,
     SERVING_PARAMS,
     ModelIntegrityError,
     library_versions,
-    sha256_file,
     verify,
 )
+from triage.checksums import sha256_file
 from triage.detector import SignDetector
+from triage.language import identifier_paths
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,13 @@ def save_model(
         "oos_threshold": bundle["oos_threshold"],
         "knowledge": bundle["knowledge"],
     }
+    identifier_sha256 = {}
     if language := bundle["knowledge"]["lexicon"].get("language"):
         serving["english_words"] = english_words(language["common_word_logprob"])
+        write_identifier(out / IDENTIFIER_DIR)
+        identifier_sha256 = {
+            name: sha256_file(path) for name, path in identifier_paths(out / IDENTIFIER_DIR).items()
+        }
     if (table := bundle.get("reply_table")) is not None:
         serving["reply_table"] = table
     if detector is not None:
@@ -89,6 +96,8 @@ def save_model(
         "serving_sha256": {
             name: sha256_file(out / name) for name in (SERVING_PARAMS, SERVING_ARRAYS)
         },
+        # checked by the language gate as it maps them, in a thread (``triage.language``)
+        "identifier_sha256": identifier_sha256,
         **meta,
     }
     (out / META_FILE).write_text(json.dumps(full_meta, indent=2, sort_keys=True) + "\n")

@@ -22,7 +22,7 @@ from triage.artifact import ServingModel
 from triage.compact import CompactLinearModel
 from triage.detector import SignDetector
 from triage.knowledge import OUT_OF_SCOPE, ConfidenceBand, Knowledge, time_words
-from triage.language import LanguageGate
+from triage.language import IdentifierFiles, LanguageGate
 from triage.language import preload as preload_language_identifier
 from triage.questions import REPLIES, AskedQuestion, Interview, ReplyEffect, ReplyTable
 from triage.redflags import FlagHit, RedFlagMatcher
@@ -52,10 +52,11 @@ class Analyser:
         detector: SignDetector | None = None,
         english_words: tuple[str, ...] = (),
         reply_table: ReplyTable | None = None,
+        identifier: IdentifierFiles | None = None,
     ):
         settings = knowledge.lexicon.language
-        if settings:  # its identifier loads in a thread meanwhile (``triage.language``)
-            preload_language_identifier()
+        if settings and identifier:  # it loads in a thread meanwhile (``triage.language``)
+            preload_language_identifier(identifier)
         self.model = model
         self.processor = TextAnalyzer(model.scope_lexicon)  # the text processing it was trained on
         self.knowledge = knowledge
@@ -75,7 +76,7 @@ class Analyser:
         times = time_words(knowledge.lexicon)
         self.filler = frozenset(w.lower() for w in words.filler) | frozenset(times)
         self.partial = frozenset(w.lower() for w in words.partial)
-        self.language = LanguageGate(english_words, settings) if settings else None
+        self.language = LanguageGate(english_words, settings, identifier) if settings else None
         self.cause_index = [i for i, label in enumerate(self.labels) if label != OUT_OF_SCOPE]
         cause_ids = [self.labels[i] for i in self.cause_index]
         self.cause_names = {c: self.causes[c].name for c in cause_ids}
@@ -122,6 +123,7 @@ class Analyser:
             serving.detector,
             serving.english_words,
             serving.reply_table,
+            serving.identifier,
         )
 
     def describe(self) -> str:

@@ -11,7 +11,6 @@ neither imports scikit-learn nor unpickles anything.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 from dataclasses import dataclass
@@ -21,9 +20,11 @@ from typing import Any
 
 import numpy as np
 
+from triage.checksums import ModelIntegrityError, check
 from triage.compact import CompactLinearModel
 from triage.detector import DetectorThresholds, SignDetector
 from triage.knowledge import Sign
+from triage.language import IdentifierFiles
 
 MODEL_FILE = "model.joblib"
 META_FILE = "meta.json"
@@ -31,15 +32,13 @@ SERVING_PARAMS = "serving.json"
 SERVING_ARRAYS = "serving.npz"
 # Versions that must match exactly: a pickle from another scikit-learn or spaCy may load and then
 # predict differently without any error.
-PINNED = ("scikit-learn", "spacy", "spacy-lookups-data", "numpy", "scipy")
+# py3langid: the artifact holds a copy of its model, which its code must read as it was written.
+PINNED = ("scikit-learn", "spacy", "spacy-lookups-data", "numpy", "scipy", "py3langid")
 # The layout of the artifact and the modules its pickle names. Raised whenever either changes, so a
 # model made by older code is refused with a reason instead of failing while it loads.
-FORMAT = 4
+FORMAT = 5
 DETECTOR_PREFIX = "detector."  # the detector's arrays in serving.npz
-
-
-class ModelIntegrityError(RuntimeError):
-    """The artifact cannot be trusted; the message is one line saying why."""
+IDENTIFIER_DIR = "language-identifier"  # py3langid's model, uncompressed (``triage.language``)
 
 
 @dataclass(frozen=True)
@@ -55,20 +54,13 @@ class ServingModel:
     detector: SignDetector | None = None
     english_words: tuple[str, ...] = ()  # the language gate's common English words
     reply_table: dict[str, dict[str, float]] | None = None  # learned P(yes | cause) per question
+    identifier: IdentifierFiles | None = None  # the language gate's identifier, checked as mapped
 
 
 def library_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     versions.update({name: metadata.version(name) for name in PINNED})
     return versions
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def newest(models_dir: Path) -> Path | None:
@@ -91,21 +83,20 @@ def verify(model_dir: Path) -> dict[str, Any]:
             f"{model_dir} was made by an older version of this project (artifact format "
             f"{meta.get('format', 1)}, this code reads {FORMAT}): retrain with `make train`"
         )
-    for key in ("version", "model_sha256", "serving_sha256", "libraries", "labels"):
+    for key in (
+        "version",
+        "model_sha256",
+        "serving_sha256",
+        "identifier_sha256",
+        "libraries",
+        "labels",
+    ):
         if key not in meta:
             raise ModelIntegrityError(f"{meta_path} lacks {key!r}: retrain with `make train`")
     model_path = model_dir / meta.get("model_file", MODEL_FILE)
     expected = {model_path: meta["model_sha256"]}
     expected.update({model_dir / name: sha for name, sha in dict(meta["serving_sha256"]).items()})
-    for path, wanted in expected.items():
-        if not path.is_file():
-            raise ModelIntegrityError(f"{path} is missing")
-        actual = sha256_file(path)
-        if actual != wanted:
-            raise ModelIntegrityError(
-                f"{path} sha256 {actual[:12]}… does not match meta.json {str(wanted)[:12]}…: "
-                "the file was changed or truncated; retrain with `make train`"
-            )
+    check(expected)
     current = library_versions()
     for name in ("python", *PINNED):
         wanted = meta["libraries"].get(name)
@@ -132,6 +123,7 @@ def load_serving(model_dir: Path) -> ServingModel:
         raise ModelIntegrityError(f"{model_dir}: the serving files do not load: {exc}") from exc
     if model.labels != meta["labels"]:
         raise ModelIntegrityError(f"{model_dir}: labels in the model differ from meta.json")
+    identifier_sha256 = dict(meta["identifier_sha256"])
     return ServingModel(
         version=meta["version"],
         path=model_dir,
@@ -142,6 +134,11 @@ def load_serving(model_dir: Path) -> ServingModel:
         detector=detector,
         english_words=tuple(serving.get("english_words", ())),
         reply_table=serving.get("reply_table"),
+        identifier=IdentifierFiles(
+            model_dir / IDENTIFIER_DIR, tuple(sorted(identifier_sha256.items()))
+        )
+        if identifier_sha256
+        else None,
     )
 
 

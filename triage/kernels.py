@@ -201,3 +201,34 @@ def gather(rendered: list, cache: dict, token_features, pair_feature) -> tuple:
         o_view[k + n_pairs] = 0.5
         k += 1
     return features, tokens, occurrence
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+def dfa_visits(
+    rows: cython.uint[::1],
+    row_of: cython.ushort[::1],
+    out: cython.int[::1],
+    text: bytes,
+) -> dict:
+    """py3langid's feature walk (``py3langid.langid.visit_counts``) over its DFA as arrays:
+    each byte moves the state to ``rows[row_of[state] * 256 + byte]``, and a state whose ``out``
+    is a feature counts it. Returns {feature: count} in the order features are first met, as
+    py3langid's ``Counter`` does, so its scoring adds the same numbers in the same order.
+
+    The arrays are the model's own deduplicated rows, memory-mapped (``triage.language``):
+    py3langid expands them into Python lists of some 100,000 states at load, tens of
+    megabytes that a text reads a few hundred entries of.
+    """
+    n: cython.Py_ssize_t = len(text)
+    data: cython.p_uchar = text
+    k: cython.Py_ssize_t
+    state: cython.Py_ssize_t = 0
+    f: cython.int
+    counts: dict = {}
+    for k in range(n):
+        state = rows[row_of[state] * 256 + data[k]]
+        f = out[state]
+        if f >= 0:
+            counts[f] = counts.get(f, 0) + 1
+    return counts

@@ -1,48 +1,108 @@
-"""The language gate loads py3langid's identifier in a thread of its own, while the rest of the
-analyser is built: whoever needs it waits for the load, and a failed load is their error, never
-a hang. An analyser is built only once it is loaded."""
+"""The language gate loads its identifier in a thread of its own, while the rest of the analyser
+is built: whoever needs it waits for the load, and a failed load is their error, never a hang.
+An analyser is built only once it is loaded. The identifier is py3langid's, memory-mapped from
+the artifact: it names languages exactly as py3langid does, and a changed file is refused."""
 
 from __future__ import annotations
 
-import pytest
+import shutil
+from pathlib import Path
 
-from triage import language
+import numpy as np
+import pytest
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from training.corpus import load_split
+from triage import artifact, language
+from triage.analyser import Analyser
+from triage.artifact import ModelIntegrityError
 from triage.knowledge import LanguageSettings
 
+ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = LanguageSettings(
     common_word_logprob=-12.0, latin_share=0.9, english_share=0.6, min_probability=0.9
 )
+NOWHERE = language.IdentifierFiles(Path("/nonexistent"), ())
+# texts in other languages and scripts, and edge cases of the byte walk
+OTHER_TEXTS = [
+    "мой губа дёргается уже неделю",
+    "me tiembla el labio de arriba desde ayer",
+    "ma lèvre supérieure tremble depuis trois jours",
+    "mein Augenlid zuckt seit einer Woche",
+    "上唇がピクピクする",
+    "شفتي العليا ترتعش",
+    "",
+    "😀😀😀",
+    "LIP TWITCHING SINCE MONDAY",
+    "x" * 2000,
+]
 
 
-def test_a_text_of_common_english_words_needs_no_identifier(monkeypatch):
-    monkeypatch.setattr(language, "_load_identifier", _never_loads)
+@pytest.fixture()
+def never_loads(monkeypatch: pytest.MonkeyPatch):
+    def fail(files: language.IdentifierFiles) -> None:
+        raise OSError("no identifier here")
+
+    monkeypatch.setattr(language.MappedIdentifier, "from_files", staticmethod(fail))
     language._identifier.cache_clear()
-    try:
-        gate = language.LanguageGate(["my", "lip", "twitches"], SETTINGS)
-        assert gate.language("my lip twitches") is None
-    finally:
-        language._identifier.cache_clear()
-
-
-def test_a_failed_load_is_the_error_of_the_text_that_needs_it(monkeypatch):
-    monkeypatch.setattr(language, "_load_identifier", _never_loads)
+    yield
     language._identifier.cache_clear()
-    try:
-        gate = language.LanguageGate(["my"], SETTINGS)
-        with pytest.raises(OSError, match="no identifier here"):
-            gate.language("мой губа дёргается")
-    finally:
-        language._identifier.cache_clear()
 
 
-def test_the_identifier_once_loaded_names_the_language():
-    gate = language.LanguageGate(["my"], SETTINGS)
+@pytest.mark.usefixtures("never_loads")
+def test_a_text_of_common_english_words_needs_no_identifier():
+    gate = language.LanguageGate(["my", "lip", "twitches"], SETTINGS, NOWHERE)
+    assert gate.language("my lip twitches") is None
+
+
+@pytest.mark.usefixtures("never_loads")
+def test_a_failed_load_is_the_error_of_the_text_that_needs_it():
+    gate = language.LanguageGate(["my"], SETTINGS, NOWHERE)
+    with pytest.raises(OSError, match="no identifier here"):
+        gate.language("мой губа дёргается")
+
+
+def test_a_gate_without_identifier_files_is_refused():
+    with pytest.raises(ValueError, match="identifier files"):
+        language.LanguageGate(["my"], SETTINGS, None)
+
+
+def test_the_identifier_once_loaded_names_the_language(trained_model_dir: Path):
+    files = artifact.load_serving(trained_model_dir).identifier
+    gate = language.LanguageGate(["my"], SETTINGS, files)
     assert gate.language("мой губа дёргается уже неделю") == "ru"
-
-
-def _never_loads():
-    raise OSError("no identifier here")
 
 
 def test_an_analyser_is_built_only_once_its_identifier_is_loaded(analyser):
     assert analyser.language is not None and analyser.language._identifier.done()
+
+
+def test_the_mapped_identifier_scores_exactly_as_py3langid(trained_model_dir: Path):
+    """Every score of every language, bit for bit, over the corpus and other languages."""
+    mapped = language.MappedIdentifier.from_files(
+        artifact.load_serving(trained_model_dir).identifier
+    )
+    reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    texts = [
+        ex.text
+        for split in ("train", "test", "triage")
+        for ex in load_split(ROOT / "corpus", split)
+    ]
+    different = [
+        t
+        for t in texts + OTHER_TEXTS
+        if not np.array_equal(mapped._decide(t), reference._decide(t))
+    ]
+    assert not different, f"{len(different)} texts score differently, first: {different[:3]}"
+    assert mapped.classify(OTHER_TEXTS[1]) == reference.classify(OTHER_TEXTS[1])
+
+
+def test_a_changed_identifier_file_is_refused(trained_model_dir: Path, tmp_path: Path):
+    copy = tmp_path / trained_model_dir.name
+    shutil.copytree(trained_model_dir, copy)
+    path = copy / artifact.IDENTIFIER_DIR / "ptc.npy"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelIntegrityError, match="ptc.npy sha256 .* does not match meta.json"):
+        Analyser.from_serving(artifact.load_serving(copy))

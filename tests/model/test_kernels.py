@@ -10,7 +10,7 @@ import pytest
 
 from training.corpus import load_split
 from training.triage_eval import REFERENCE_DAY
-from triage import compact, kernels
+from triage import compact, kernels, language
 from triage.analyser import Analyser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +33,7 @@ def test_the_interpreted_form_is_the_same_source():
     module = _interpreted()
     assert not module.COMPILED
     assert {n for n in dir(module) if not n.startswith("_")} >= {
+        "dfa_visits",
         "gather",
         "tfidf_logits",
         "token_scores",
@@ -48,9 +49,21 @@ def test_compiled_and_interpreted_answers_are_identical_over_the_corpus(
         for split in ("train", "test", "triage")
         for ex in load_split(ROOT / "corpus", split)
     ]
-    texts += ["", "😀", "lip " * 300, "NO NO NO"]
+    texts += ["", "😀", "lip " * 300, "NO NO NO", "me tiembla el labio", "губа дёргается"]
     compiled = analyser.analyse_many(texts, today=REFERENCE_DAY)
     monkeypatch.setattr(compact, "kernels", _interpreted())
+    monkeypatch.setattr(language, "kernels", _interpreted())
     interpreted = analyser.analyse_many(texts, today=REFERENCE_DAY)
     different = [t for t, a, b in zip(texts, compiled, interpreted, strict=True) if a != b]
     assert not different, f"{len(different)} answers differ, first: {different[:3]}"
+
+
+def test_the_language_walk_is_identical_compiled_and_interpreted(analyser: Analyser):
+    """The identifier's byte walk: the same features, counts and order both ways."""
+    walk = analyser.language.identifier._walk
+    interpreted = _interpreted()
+    for text in ["me tiembla el labio", "губа дёргается", "上唇", "", "a" * 500, "lip twitch"]:
+        data = text.encode()
+        compiled = kernels.dfa_visits(*walk, data)
+        assert list(compiled.items()) == list(interpreted.dfa_visits(*walk, data).items())
+        assert compiled or not data
