@@ -6,12 +6,16 @@ the artifact: it names languages exactly as py3langid does, and a changed file i
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from service.app import create_app
+from service.settings import Settings
 from training.corpus import load_split
 from triage import artifact, language
 from triage.analyser import Analyser
@@ -97,12 +101,31 @@ def test_the_mapped_identifier_scores_exactly_as_py3langid(trained_model_dir: Pa
     assert mapped.classify(OTHER_TEXTS[1]) == reference.classify(OTHER_TEXTS[1])
 
 
-def test_a_changed_identifier_file_is_refused(trained_model_dir: Path, tmp_path: Path):
+@pytest.fixture()
+def changed_identifier(trained_model_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the model with one bit of the identifier's table flipped."""
     copy = tmp_path / trained_model_dir.name
     shutil.copytree(trained_model_dir, copy)
     path = copy / artifact.IDENTIFIER_DIR / "ptc.npy"
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
+    return copy
+
+
+def test_a_changed_identifier_file_is_refused(changed_identifier: Path):
     with pytest.raises(ModelIntegrityError, match="ptc.npy sha256 .* does not match meta.json"):
-        Analyser.from_serving(artifact.load_serving(copy))
+        Analyser.from_serving(artifact.load_serving(changed_identifier))
+
+
+def test_the_service_with_a_changed_identifier_file_is_never_ready(changed_identifier: Path):
+    app = create_app(Settings(models_dir=changed_identifier.parent))
+    with TestClient(app) as client:
+        for _ in range(500):
+            response = client.get("/ready")
+            if "failed to load" in response.text:
+                break
+            time.sleep(0.02)
+        assert response.status_code == 503
+        assert "ptc.npy sha256" in response.json()["detail"]
+        assert client.post("/v1/predict", json={"text": "lip twitch"}).status_code == 503
