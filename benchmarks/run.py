@@ -423,7 +423,7 @@ def markdown(results: dict) -> str:
             "soak: 2 workers, 32 connections",
             f"{soaked['requests']} requests, {soaked['errors']} errors",
             f"RSS growth {soaked['rss_growth'] * 100:.1f} % (target < 10 %); anonymous "
-            f"memory {soaked.get('anon_growth', 0.0) * 100:.1f} %",
+            f"memory {soaked['anon_growth'] * 100:.1f} %",
         ),
         (
             "service, 1 / 2 workers (4 connections)",

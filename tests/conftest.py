@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 from pathlib import Path
 
@@ -61,6 +62,14 @@ def trained_model_dir(
         "metrics": {"cv": cv_scores},
     }
     return save_model(bundle, tmp_path_factory.mktemp("models"), meta, detector_fit.detector)
+
+
+@pytest.fixture()
+def model_copy(trained_model_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the session's model that a test may change: its files, its meta.json."""
+    target = tmp_path / trained_model_dir.name
+    shutil.copytree(trained_model_dir, target)
+    return target
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,13 +14,6 @@ from service.settings import Settings
 from training.artifact import load_pipeline
 from triage import artifact
 from triage.artifact import ModelIntegrityError
-
-
-@pytest.fixture()
-def model_copy(trained_model_dir: Path, tmp_path: Path) -> Path:
-    target = tmp_path / trained_model_dir.name
-    shutil.copytree(trained_model_dir, target)
-    return target
 
 
 def edit_meta(model_dir: Path, **changes) -> None:

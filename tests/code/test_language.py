@@ -5,7 +5,6 @@ the artifact: it names languages exactly as py3langid does, and a changed file i
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
@@ -102,15 +101,13 @@ def test_the_mapped_identifier_scores_exactly_as_py3langid(trained_model_dir: Pa
 
 
 @pytest.fixture()
-def changed_identifier(trained_model_dir: Path, tmp_path: Path) -> Path:
+def changed_identifier(model_copy: Path) -> Path:
     """A copy of the model with one bit of the identifier's table flipped."""
-    copy = tmp_path / trained_model_dir.name
-    shutil.copytree(trained_model_dir, copy)
-    path = copy / artifact.IDENTIFIER_DIR / "ptc.npy"
+    path = model_copy / artifact.IDENTIFIER_DIR / "ptc.npy"
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
-    return copy
+    return model_copy
 
 
 def test_a_changed_identifier_file_is_refused(changed_identifier: Path):
