@@ -203,6 +203,40 @@ def in_process(analyser: Analyser, texts: list[str]) -> dict:
     }
 
 
+# What starting costs before the service does anything of its own, in fresh interpreters pinned
+# as the servers are: the libraries it cannot do without (spaCy for its text processing, FastAPI
+# and uvicorn to serve), then all of its imports. Cold start and peak RSS sit on top of these.
+START_IMPORTS = {
+    "libraries": "import spacy, fastapi, uvicorn",
+    "service_imports": "import service.app",
+}
+
+
+def import_cost(statement: str) -> dict:
+    """Seconds from spawning the interpreter until it has run ``statement`` and exited (as cold
+    start counts from spawning the server), and the process's peak RSS."""
+    # VmHWM, not ru_maxrss: on Linux the latter keeps the forking parent's peak across exec
+    code = f"{statement}\nprint(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])"
+    started = time.perf_counter()
+    out = subprocess.run(
+        ["taskset", "-c", "0", PYTHON, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return {"seconds": time.perf_counter() - started, "peak_rss_mb": int(out.split()[-1]) / 1024}
+
+
+def start_floor() -> dict:
+    """``import_cost`` of each of ``START_IMPORTS``, the median of three runs."""
+    floor = {}
+    for name, statement in START_IMPORTS.items():
+        runs = [import_cost(statement) for _ in range(3)]
+        floor[name] = {k: statistics.median(run[k] for run in runs) for k in runs[0]}
+    return floor
+
+
 def cold_start() -> float:
     port = free_port()
     started = time.perf_counter()
@@ -315,6 +349,7 @@ def main() -> int:
     stages = stage_figures(analyser, texts)
     print("cold start ...", flush=True)
     cold = statistics.median(cold_start() for _ in range(3))
+    floor = start_floor()
     print("HTTP throughput (wrk) ...", flush=True)
     http = http_figures(bodies)
     print("layers of the request path (constant analysis, in process) ...", flush=True)
@@ -362,6 +397,7 @@ def main() -> int:
         "http": http,
         "layers": layers,
         "in_process": local,
+        "start_floor": floor,
         "in_process_rules_only": rules_only,
         "stages": stages,
         "soak": soaked,
@@ -419,6 +455,14 @@ def markdown(results: dict) -> str:
         ("batch throughput, one core", f"{f['batch_texts_per_s']:.0f} texts/s", "target ≥ 10,000"),
         ("cold start to `/ready` 200", f"{f['cold_start_s']:.2f} s", "target ≤ 2 s"),
         ("peak RSS of the service", f"{f['peak_rss_mb']:.0f} MB", "target ≤ 200 MB"),
+        *(
+            (
+                f"start floor: `{START_IMPORTS[name]}`, then exit",
+                f"{cost['seconds']:.2f} s, peak RSS {cost['peak_rss_mb']:.0f} MB",
+                "what cold start and RSS include before the service's own work",
+            )
+            for name, cost in results["start_floor"].items()
+        ),
         (
             "soak: 2 workers, 32 connections",
             f"{soaked['requests']} requests, {soaked['errors']} errors",

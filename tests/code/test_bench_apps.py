@@ -75,3 +75,13 @@ def test_the_stage_timers_come_off_and_account_for_the_whole(analyser):
     mean = figures["mean_us"]
     parts = sum(us for name, us in mean.items() if name != "whole")
     assert parts == pytest.approx(mean["whole"])
+
+
+def test_the_start_floor_reports_the_child_s_own_peak_memory():
+    """The floor's RSS is the fresh interpreter's, not the forking parent's (on Linux
+    ``ru_maxrss`` would carry this test process's peak across exec)."""
+    from benchmarks.run import import_cost
+
+    small = import_cost("pass")["peak_rss_mb"]
+    large = import_cost("block = bytearray(64 << 20)")["peak_rss_mb"]
+    assert small < 40 < 64 < large
