@@ -75,12 +75,15 @@ def wait_http(url: str, timeout: float = 30.0, method: str = "GET") -> float:
     raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
+def pinned(core: str, *arguments: str) -> list[str]:
+    """The command running Python with ``arguments`` on ``core`` alone (servers and the start
+    floor alike: their figures compare only under the same pinning)."""
+    return ["taskset", "-c", core, PYTHON, *arguments]
+
+
 def start(target: list[str], port: int, workers: int = 1, core: str = "0") -> subprocess.Popen:
     command = [
-        "taskset",
-        "-c",
-        core,
-        PYTHON,
+        *pinned(core),
         "-m",
         "uvicorn",
         *target,
@@ -219,7 +222,7 @@ def import_cost(statement: str) -> dict:
     code = f"{statement}\nprint(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])"
     started = time.perf_counter()
     out = subprocess.run(
-        ["taskset", "-c", "0", PYTHON, "-c", code],
+        pinned("0", "-c", code),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -397,8 +400,8 @@ def main() -> int:
         "http": http,
         "layers": layers,
         "in_process": local,
-        "start_floor": floor,
         "in_process_rules_only": rules_only,
+        "start_floor": floor,
         "stages": stages,
         "soak": soaked,
         "workers": {"http": scaling, "dask": dask},
